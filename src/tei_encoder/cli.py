@@ -1,0 +1,24 @@
+"""The command line: one click group, one sub-command per job.
+
+Each command lives in the module of its job (``tei_encoder.<job>``'s own
+``cli_*`` module) and is attached here, so this file stays an index.
+"""
+from __future__ import annotations
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tei-encoder")
+def main() -> None:
+    """Turn archival transcripts into a TEI P5 edition, validate TEI, publish it.
+
+    \b
+    Example:
+      tei-encoder build            # seeds/ -> tei/, validated, site/ and pdf/
+    """
+
+
+# Commands are attached below, one line each (keep it an index).
