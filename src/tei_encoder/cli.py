@@ -22,3 +22,6 @@ def main() -> None:
 
 
 # Commands are attached below, one line each (keep it an index).
+from .cli_encode import build, encode  # noqa: E402
+main.add_command(encode)
+main.add_command(build)

@@ -17,6 +17,7 @@ BLOCK_KINDS = (
     "p",            # running text
     "signed",       # signature line(s): "(I. Vinogradov)", "Ambassador Gheorghe Badrus"
     "closer-dateline",  # a dateline after the text ("Moscow 2 April 1962")
+    "closer-salute",    # "With comradely greetings"
     "postscript",   # distribution lists, file notes, reference numbers after the signature
 )
 
@@ -68,6 +69,7 @@ class Source:
     summary: str | None = None
     citation: str | None = None          # as written
     signature: Signature = field(default_factory=Signature)
+    extra_locations: list[Signature] = field(default_factory=list)   # a second archive cited
     translators: list[str] = field(default_factory=list)
     obtainers: list[str] = field(default_factory=list)
     funder: str | None = None
@@ -76,6 +78,7 @@ class Source:
     source_url: str | None = None
     record_id: str | None = None
     rights: str | None = None
+    notes: list[str] = field(default_factory=list)   # other page text about the document
     body: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)

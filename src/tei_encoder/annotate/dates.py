@@ -1,0 +1,217 @@
+"""Dates: find date expressions in English text and normalise them to ISO 8601.
+
+Precision is kept (1960-05 for "May 1960"); ranges become @from/@to; a date
+written without its year is resolved against the document's date and marked
+as a conjecture. Ordinals of events ("the 22nd congress"), ages ("60th
+birthday"), document numbers and times of day are not dates: every pattern
+here needs a month name or a plausible year in a date-like position.
+"""
+from __future__ import annotations
+
+import re
+
+from . import Span
+
+MONTHS = {
+    name: i for i, names in enumerate([
+        ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+        ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+        ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+        ("december", "dec"),
+    ], start=1) for name in names
+}
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
+         "ix": 9, "x": 10, "xi": 11, "xii": 12}
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_Q = "[\"“”„'‘’]?"                          # odd quotes round a day: “15” October 1956
+_DAY = rf"{_Q}(?P<{{n}}>[0-3]?\d)(?:st|nd|rd|th)?{_Q}"
+_YEAR = r"(?P<{n}>1[89]\d\d|20[0-4]\d)"
+_SP = r"[ \u00a0]+"
+_SPO = r"[ \u00a0]*"
+
+
+def _day(n: str) -> str:
+    return _DAY.replace("{n}", n)
+
+
+def _year(n: str) -> str:
+    return _YEAR.replace("{n}", n)
+
+
+def _mon(n: str) -> str:
+    return rf"(?P<{n}>{_MONTH})"
+
+
+_NOT_BEFORE = r"(?<![\w./-])"
+_NOT_AFTER = r"(?![\w/-]|\.\d)"
+
+# Order matters: longer (range) patterns first; the finder keeps the first match at a position.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + rx + _NOT_AFTER, re.I if ci else 0)) for name, rx, ci in [
+    # 16 July to 23 August 1981 / from 24 May to 11 June 1956
+    ("dm-dm-y", rf"{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
+    # July 16 to August 23, 1981
+    ("md-md-y", rf"{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
+    # 4-11 April 1972 / 4 to 11 April 1972
+    ("d-dm-y", rf"{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
+    # April 4-11, 1972
+    ("md-d-y", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')},?{_SP}{_year('y')}", False),
+    # January-December 1978
+    ("m-m-y", rf"{_mon('m1')}{_SPO}(?:-|–|to){_SPO}{_mon('m2')},?{_SP}{_year('y')}", False),
+    # 22 August 1963 / 8th of October, 1956 / “15” October 1956
+    ("dmy", rf"{_day('d')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
+    # August 22, 1963 / May 7th, 1978 / April  14th, 1978
+    ("mdy", rf"{_mon('m')}{_SP}{_day('d')},?{_SP}{_year('y')}", False),
+    # 1972 April 4 (Hungarian order)
+    ("ymd", rf"{_year('y')}{_SP}{_mon('m')}{_SP}{_day('d')}", False),
+    # 24.10.62 / 27.X 62. / 26.X 1962 / 12.10.1950
+    ("numeric", r"(?P<d>[0-3]?\d)\.[ ]?(?P<m>[0-1]?\d|[IVXivx]{1,4})\.?[ ]?(?P<y>1[89]\d\d|\d\d)(?!\d)", False),
+    # May 1960 / August, 1981 / in January 1978
+    ("my", rf"{_mon('m')},?{_SP}{_year('y')}", False),
+    # 8 October / the 26th of October (no year: resolved against the document's date)
+    ("dm", rf"{_day('d')}{_SP}(?:of{_SP})?{_mon('m')}(?!{_SP}\d)", False),
+    # October 23 / on October 23rd (no year)
+    ("md", rf"{_mon('m')}{_SP}{_day('d')}(?!\d|,?{_SP}\d)", False),
+    # 1977 (a year standing alone, not part of a number or signature)
+    ("y", _year("y"), False),
+]]
+
+# A bare month name that is also an ordinary word or a name ("May", "March") is
+# only a month when a day or year follows; the patterns above guarantee that.
+_YEAR_BLOCKERS = re.compile(r"(?:No\.?|Nº|N°|#|number|File|Folder|Matter|fond|opis|delo|papka|f\.|op\.|d\.)\s*$", re.I)
+
+
+def month_number(token: str) -> int | None:
+    token = token.strip(".").lower()
+    return MONTHS.get(token) or ROMAN.get(token) or (int(token) if token.isdigit() and 1 <= int(token) <= 12 else None)
+
+
+def _valid(y: int, m: int, d: int | None = None) -> bool:
+    if not 1 <= m <= 12:
+        return False
+    if d is None:
+        return True
+    days = [31, 29 if (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return 1 <= d <= days[m - 1]
+
+
+def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
+    out = f"{y:04d}"
+    if m:
+        out += f"-{m:02d}"
+    if d:
+        out += f"-{d:02d}"
+    return out
+
+
+def _num(match: re.Match[str], group: str) -> int:
+    return int(re.sub(r"\D", "", match.group(group)))
+
+
+def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str, str], ...] | None:
+    """The TEI attributes for one match, or None if the match is not a real date."""
+    g = m.group
+    if kind in ("dmy", "mdy", "ymd"):
+        y, mo, d = _num(m, "y"), month_number(g("m")), _num(m, "d")
+        return (("when", _iso(y, mo, d)),) if mo and _valid(y, mo, d) else None
+    if kind == "my":
+        y, mo = _num(m, "y"), month_number(g("m"))
+        return (("when", _iso(y, mo)),) if mo else None
+    if kind == "numeric":
+        y, mo, d = int(g("y")), month_number(g("m")), int(g("d"))
+        if len(g("y")) == 2:
+            if not re.fullmatch(r"[IVXivx]+", g("m")) and "." not in m.group(0)[m.end("m") - m.start():]:
+                return None
+            y += 1900
+        if not mo or not _valid(y, mo, d):
+            return None
+        return (("when", _iso(y, mo, d)),)
+    if kind in ("dm-dm-y", "md-md-y"):
+        y = _num(m, "y")
+        m1, m2, d1, d2 = month_number(g("m1")), month_number(g("m2")), _num(m, "d1"), _num(m, "d2")
+        if not (m1 and m2 and _valid(y, m1, d1) and _valid(y, m2, d2)):
+            return None
+        y1 = y - 1 if (m1, d1) > (m2, d2) else y
+        return (("from", _iso(y1, m1, d1)), ("to", _iso(y, m2, d2)))
+    if kind in ("d-dm-y", "md-d-y"):
+        y, mo, d1, d2 = _num(m, "y"), month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        if not (mo and d1 < d2 and _valid(y, mo, d1) and _valid(y, mo, d2)):
+            return None
+        return (("from", _iso(y, mo, d1)), ("to", _iso(y, mo, d2)))
+    if kind == "m-m-y":
+        y, m1, m2 = _num(m, "y"), month_number(g("m1")), month_number(g("m2"))
+        if not (m1 and m2 and m1 < m2):
+            return None
+        return (("from", _iso(y, m1)), ("to", _iso(y, m2)))
+    if kind in ("dm", "md"):
+        mo, d = month_number(g("m")), _num(m, "d")
+        if not mo or doc_year is None or not _valid(doc_year, mo, d):
+            return None
+        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
+    if kind == "y":
+        return (("when", _iso(_num(m, "y"))),)
+    return None
+
+
+def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
+    """Every date expression in `text`, as `date` spans with ISO attributes."""
+    doc_year = int(doc_date[:4]) if doc_date else None
+    taken = [False] * len(text)
+    spans: list[Span] = []
+    for kind, rx in PATTERNS:
+        for m in rx.finditer(text):
+            start, end = m.span()
+            if any(taken[start:end]):
+                continue
+            if kind == "y" and _bad_year_context(text, start, end):
+                continue
+            if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
+                continue
+            attrs = _attrs(kind, m, doc_year)
+            if attrs is None:
+                continue
+            spans.append(Span(start, end, "date", attrs))
+            for i in range(start, end):
+                taken[i] = True
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _bad_year_context(text: str, start: int, end: int) -> bool:
+    """A four-digit number that is a count, an id or part of a signature is not a year."""
+    before, after = text[max(0, start - 12):start], text[end:end + 12]
+    if _YEAR_BLOCKERS.search(before):
+        return True
+    if re.match(r"\s*(?:million|thousand|people|tons?|km|rubles|dollars|copies|hours|meters|metres|men|troops|%)", after, re.I):
+        return True
+    if re.search(r"\d[,.]?\s?$", before) or re.match(r"[,.]\d", after):
+        return True
+    return False
+
+
+def _preceded_by_number_word(text: str, start: int) -> bool:
+    return bool(re.search(r"(?:No\.|Nº|#)\s*$", text[max(0, start - 6):start]))
+
+
+def parse_date(text: str, doc_date: str | None = None) -> dict[str, str] | None:
+    """Normalise a string that is (mostly) one date; None when it holds none."""
+    spans = find_dates(text, doc_date)
+    if not spans:
+        return None
+    best = max(spans, key=lambda s: (len(s.attrs), s.end - s.start))
+    return dict(best.attrs)
+
+
+def parse_standalone(line: str) -> str | None:
+    """The ISO date of a line that is nothing but a date ("August 22, 1963", "August, 1981")."""
+    stripped = line.strip().strip("*").strip()
+    for kind in ("mdy", "dmy", "my", "ymd"):
+        rx = dict(PATTERNS)[kind]
+        m = rx.fullmatch(stripped) or rx.fullmatch(stripped.rstrip("."))
+        if m:
+            attrs = _attrs(kind, m, None)
+            if attrs:
+                return attrs[0][1]
+    if re.fullmatch(r"1[89]\d\d|20[0-4]\d", stripped):
+        return stripped
+    return None

@@ -1,0 +1,107 @@
+"""`tei-encoder encode` and `tei-encoder build`."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .encode import encode_paths
+from .fileio import atomic_write
+
+
+def _progress_enabled() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_encode(sources: list[str], out_dir: Path, *, force: bool, verbose: bool, report: str | None,
+               register_dir: Path | None = None) -> int:
+    """Encode and print one line per problem; return the number of failed files."""
+    done = [0]
+    total = len(sources)
+
+    def progress(path):
+        done[0] += 1
+        if _progress_enabled():
+            click.echo(f"\rencoding {done[0]} … {path.name[:40]:40}", err=True, nl=False)
+
+    results = encode_paths(sources, out_dir, force=force, register_dir=register_dir, progress=progress)
+    if _progress_enabled() and total:
+        click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+    failed = 0
+    for r in results:
+        if r.status == "failed":
+            failed += 1
+            click.echo(f"error: {r.error}", err=True)
+        elif r.status == "skipped-hand-edited":
+            click.echo(f"skipped: {r.output} was edited by hand since it was generated; "
+                       "use --force to overwrite it", err=True)
+        if verbose and r.status != "failed":
+            click.echo(f"{r.source} -> {r.output} [{r.status}; layout {r.layout}; {len(r.dropped)} dropped; "
+                       f"{len(r.unknown_names)} names for review]")
+            for d in r.dropped:
+                click.echo(f"  dropped line {d['line']}: {d['text'][:70]!r} ({d['reason']})")
+            for s in r.damaged_sections:
+                click.echo(f"  damaged block kept verbatim: {s}")
+    written = sum(r.status == "written" for r in results)
+    unchanged = sum(r.status == "unchanged" for r in results)
+    skipped = sum(r.status == "skipped-hand-edited" for r in results)
+    click.echo(f"{len(results)} transcripts: {written} written, {unchanged} unchanged, "
+               f"{skipped} skipped (hand-edited), {failed} failed", err=True)
+    if report:
+        data = {"files": [r.as_dict() for r in results],
+                "summary": {"transcripts": len(results), "written": written, "unchanged": unchanged,
+                            "skipped": skipped, "failed": failed,
+                            "dropped": sum(len(r.dropped) for r in results)}}
+        atomic_write(report, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return failed
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", "out_dir", default="tei", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the TEI files.")
+@click.option("--register", "register_dir", type=click.Path(path_type=Path), default=None,
+              help="Register folder (default: the project's tei/register).")
+@click.option("--report", type=click.Path(path_type=str), help="Write the conversion report as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="List what was dropped from each page.")
+@click.option("--force", is_flag=True, help="Overwrite TEI files edited by hand since they were generated.")
+def encode(sources, out_dir, register_dir, report, verbose, force):
+    """Encode transcripts (files or folders of .txt) as TEI P5.
+
+    \b
+    Example:
+      tei-encoder encode seeds/ -o tei --report report.json -v
+    """
+    failed = run_encode(list(sources), out_dir, force=force, verbose=verbose, report=report, register_dir=register_dir)
+    sys.exit(1 if failed else 0)
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Overwrite TEI files edited by hand since they were generated.")
+@click.option("-v", "--verbose", is_flag=True, help="List what was dropped from each page.")
+@click.option("--seeds", "seeds_dir", default="seeds", show_default=True, type=click.Path(path_type=Path))
+@click.option("--tei", "tei_dir", default="tei", show_default=True, type=click.Path(path_type=Path))
+def build(force, verbose, seeds_dir, tei_dir):
+    """Build the whole edition from seeds/: encode, validate, site and PDFs.
+
+    \b
+    Example:
+      tei-encoder build
+    """
+    if not seeds_dir.is_dir():
+        raise click.UsageError(f"{seeds_dir}: no such folder; run build in the project folder or pass --seeds")
+    status = 0
+    failed = run_encode([str(seeds_dir)], tei_dir, force=force, verbose=verbose,
+                        report=str(tei_dir / "conversion-report.json"))
+    status |= 1 if failed else 0
+    for step in BUILD_STEPS:
+        status |= step(tei_dir=tei_dir, verbose=verbose)
+    sys.exit(status)
+
+
+# Later stages of `build` (validate, site, PDFs, exports) register here:
+# each is a function(tei_dir: Path, verbose: bool) -> int exit status.
+BUILD_STEPS: list = []

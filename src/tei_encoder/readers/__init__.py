@@ -1,0 +1,1 @@
+"""Readers: one per source layout family, each returning a `model.Source`."""

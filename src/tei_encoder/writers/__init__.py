@@ -1,0 +1,1 @@
+"""Writers: turn the document model (with annotations) into output formats."""

@@ -1,0 +1,88 @@
+"""Inline markup: text plus spans become nested TEI elements.
+
+Spans from different annotators may nest (a `supplied` inside a `persName`)
+but must not cross; where two cross, the one with the higher priority (then
+the longer, then the earlier) is kept. Offsets in `hidden` are characters the
+markup replaces (the brackets of a `supplied`), left out of the text.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..annotate import Span
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def _qname(name: str) -> str:
+    if name.startswith("xml:"):
+        return f"{{{XML_NS}}}{name[4:]}"
+    return name
+
+
+def resolve(spans: list[Span]) -> list[Span]:
+    """Drop spans that cross a stronger span; return the rest in document order."""
+    ranked = sorted(spans, key=lambda s: (-s.priority, -(s.end - s.start), s.start))
+    kept: list[Span] = []
+    for s in ranked:
+        if s.end <= s.start and s.tag not in ("gap",):
+            continue
+        if any(_crosses(s, k) or _same(s, k) for k in kept):
+            continue
+        kept.append(s)
+    return sorted(kept, key=lambda s: (s.start, -(s.end - s.start), -s.priority))
+
+
+def _crosses(a: Span, b: Span) -> bool:
+    return a.start < b.start < a.end < b.end or b.start < a.start < b.end < a.end
+
+
+def _same(a: Span, b: Span) -> bool:
+    return a.start == b.start and a.end == b.end and a.tag == b.tag
+
+
+def append_inline(parent: etree._Element, text: str, spans: list[Span], hidden: set[int] | frozenset = frozenset()) -> None:
+    """Append `text` with `spans` as children of `parent` (TEI namespace)."""
+    spans = resolve(spans)
+    _fill(parent, text, spans, 0, len(text), hidden)
+
+
+def _emit(parent: etree._Element, chunk: str) -> None:
+    if not chunk:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + chunk
+    else:
+        parent.text = (parent.text or "") + chunk
+
+
+def _visible(text: str, start: int, end: int, hidden) -> str:
+    if not hidden:
+        return text[start:end]
+    return "".join(ch for i, ch in enumerate(text[start:end], start) if i not in hidden)
+
+
+def _fill(parent, text, spans, start, end, hidden) -> None:
+    pos = start
+    i = 0
+    while i < len(spans):
+        s = spans[i]
+        # children of s are the following spans inside it
+        j = i + 1
+        while j < len(spans) and spans[j].start < s.end:
+            j += 1
+        inner = spans[i + 1:j]
+        _emit(parent, _visible(text, pos, s.start, hidden))
+        el = etree.SubElement(parent, f"{{{TEI_NS}}}{s.tag}")
+        for k, v in s.attrs:
+            if not k.startswith("_"):
+                el.set(_qname(k), v)
+        if s.text is not None:
+            el.text = s.text
+        else:
+            _fill(el, text, inner, s.start, s.end, hidden)
+        pos = s.end
+        i = j
+    _emit(parent, _visible(text, pos, end, hidden))
