@@ -97,11 +97,18 @@ def build(force, verbose, seeds_dir, tei_dir):
     failed = run_encode([str(seeds_dir)], tei_dir, force=force, verbose=verbose,
                         report=str(tei_dir / "conversion-report.json"))
     status |= 1 if failed else 0
-    for step in BUILD_STEPS:
+    for _, step in sorted(BUILD_STEPS, key=lambda s: s[0]):
         status |= step(tei_dir=tei_dir, verbose=verbose)
     sys.exit(status)
 
 
-# Later stages of `build` (validate, site, PDFs, exports) register here:
-# each is a function(tei_dir: Path, verbose: bool) -> int exit status.
+# Later stages of `build` register here with `build_step(order)`: validation 10,
+# HTML site 20, PDFs 30, exports 40. Each is fn(tei_dir: Path, verbose: bool) -> exit status.
 BUILD_STEPS: list = []
+
+
+def build_step(order: int):
+    def register(fn):
+        BUILD_STEPS.append((order, fn))
+        return fn
+    return register
