@@ -135,6 +135,10 @@ class TeiWriter:
         ed = _el(enc, "editorialDecl")
         for kind, text in EDITORIAL_DECL:
             _el(ed, "p", text, n=kind)
+        # Citation structure for DTS and other citers: body/div[@n] . child[@n]
+        refs = _el(enc, "refsDecl")
+        outer = _el(refs, "citeStructure", unit="div", match="/TEI/text/body/div", use="@n")
+        _el(outer, "citeStructure", unit="block", match="*", use="@n", delim=".")
 
         prof = _el(header, "profileDesc")
         if src.summary:
@@ -244,10 +248,11 @@ class TeiWriter:
     def _text(self, root, src: Source, ctx: Context) -> None:
         text = _el(root, "text", **{"xml:lang": "en"})
         body = _el(text, "body")
-        div = _el(body, "div", type="document")
+        div = _el(body, "div", type="document", n="document")
         self._blocks(div, src.body, ctx)
+        _number(div)
         for sec in src.sections:
-            sdiv = _el(body, "div", type="translation", **{"xml:lang": sec.lang})
+            sdiv = _el(body, "div", type="translation", n=f"translation-{sec.lang}", **{"xml:lang": sec.lang})
             _el(sdiv, "head", sec.label)
             if sec.damaged:
                 _el(sdiv, "note", "The text of this block is damaged beyond repair in the source "
@@ -258,6 +263,7 @@ class TeiWriter:
                     _el(p, "damage", b.text, agent="encoding")
                 else:
                     self._inline(p, b.text, ctx)
+            _number(sdiv)
 
     def _blocks(self, div, blocks: list[Block], ctx: Context) -> None:
         if not any(b.kind == "p" for b in blocks):
@@ -313,6 +319,12 @@ class TeiWriter:
         else:
             el = _el(opener, "seg", type="letterhead")
         self._inline(el, b.text, ctx)
+
+
+def _number(div) -> None:
+    """Stable citation ids: each block of a division is numbered in order (div.n)."""
+    for i, child in enumerate(div, start=1):
+        child.set("n", str(i))
 
 
 def _slug(label: str) -> str:
