@@ -25,3 +25,4 @@ def main() -> None:
 from .cli_encode import build, encode  # noqa: E402
 main.add_command(encode)
 main.add_command(build)
+from .cli_validate import validate; main.add_command(validate)  # noqa: E402

@@ -1,0 +1,80 @@
+"""``tei-encoder validate``: check TEI files against the edition's schemas or others'."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .validation import reporters
+from .validation.engine import iter_files, validate_file, SchemaRef, kind_of
+
+
+def _progress_wanted() -> bool:
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
+
+
+@click.command("validate", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--schema", "schemas", multiple=True, metavar="FILE",
+              help="RELAX NG (.rng), XSD (.xsd) or Schematron (.sch) to validate against instead of the "
+                   "edition's schemas; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(sorted(reporters.FORMATS)), default="text", show_default=True,
+              help="Report format.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--max-size", type=int, default=None, metavar="BYTES",
+              help="Refuse files larger than this (default 200 MB).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to a file instead of standard output.")
+def validate(paths, schemas, fmt, strict, max_size, output):
+    """Validate TEI files and folders (their *.xml files).
+
+    By default each file is checked against the edition's XSD and Schematron
+    (schemas/edition.xsd, schemas/edition.sch) and any <?xml-model?> schema
+    it names on the local disk; remote schemas are never fetched and are
+    reported as not checked. Warnings do not fail the run unless --strict.
+
+    Exit status: 0 all valid, 1 any invalid/unreadable/not checked, 2 usage error.
+
+    \b
+    Examples:
+      tei-encoder validate tei tei/register
+      tei-encoder validate --schema ../shared/reference/tei_all.rng partner/*.xml
+      tei-encoder validate --format junit tei > validation.xml
+    """
+    for p in paths:
+        if not p.exists():
+            raise click.UsageError(f"{p}: no such file or folder")
+    refs = None
+    if schemas:
+        refs = []
+        for s in schemas:
+            if "://" not in s and not Path(s).is_file():
+                raise click.UsageError(f"--schema {s}: no such file")
+            kind = kind_of(s)
+            if kind in ("unknown",):
+                raise click.UsageError(f"--schema {s}: unknown schema language (use .rng, .xsd or .sch)")
+            refs.append(SchemaRef(kind, s if "://" in s else str(Path(s).resolve()), "--schema"))
+    files = list(iter_files(paths))
+    show = _progress_wanted() and len(files) >= 20
+    t0 = time.perf_counter()
+    results = []
+    for i, f in enumerate(files, 1):
+        results.append(validate_file(f, refs, max_bytes=max_size))
+        if show:
+            click.echo(f"\rvalidating {i}/{len(files)} {f.name[:40]:<40}", err=True, nl=False)
+    if show:
+        click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+    elapsed = time.perf_counter() - t0
+    report = reporters.FORMATS[fmt](results, strict=strict, seconds=elapsed)
+    if output:
+        output.write_text(report, encoding="utf-8")
+        click.echo(reporters.summary_line(reporters.summary(results, strict, elapsed)), err=True)
+    else:
+        click.echo(report, nl=False)
+    if not files:
+        click.echo("no .xml files found", err=True)
+        sys.exit(1)
+    sys.exit(0 if all(r.ok(strict) for r in results) else 1)
