@@ -26,3 +26,6 @@ from .cli_encode import build, encode  # noqa: E402
 main.add_command(encode)
 main.add_command(build)
 from .cli_validate import validate; main.add_command(validate)  # noqa: E402
+from .cli_register import evaluate, register  # noqa: E402
+main.add_command(evaluate)
+main.add_command(register)

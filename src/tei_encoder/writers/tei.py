@@ -70,6 +70,9 @@ class TeiWriter:
     # -- public -----------------------------------------------------------------
     def write(self, src: Source) -> tuple[bytes, Context]:
         ctx = Context(doc_date=src.date_iso, tagger=self.tagger)
+        if self.tagger is not None and hasattr(self.tagger, "start_document"):
+            texts = [src.title or "", src.summary or ""] + [b.text for b in src.body]
+            self.tagger.start_document(texts, src.date_iso)
         root = etree.Element(T + "TEI", nsmap={None: TEI_NS})
         root.set(f"{{{XML_NS}}}id", xml_id(src.name))
         root.set(f"{{{XML_NS}}}lang", "en")

@@ -1,0 +1,413 @@
+"""Persons, places and organisations: found by the register, then by patterns.
+
+1. Gazetteer: every name form of the register (preferred, variants, surnames,
+   abbreviations) is matched token by token, ignoring the translator's
+   brackets ("[Anastas] Mikoyan", "V[asily]. Pisarev"), diacritics, hyphens
+   and periods ("Kim Il-sung" = "Kim Il Sung", "D.A. Kunaev" = "D. A.
+   Kunaev"); abbreviations match only in their own case. The longest match
+   wins, so "Central Committee of the CPSU" is one organisation, not a place.
+2. Linking: a form that names one entry links to it; a form shared by several
+   is linked only when the document's date rules all but one out; otherwise
+   it is tagged without a link (a wrong link is worse than none).
+3. Patterns find what the register does not know (a capitalised name after a
+   title word, initials with a surname, a Korean or Chinese name, an
+   organisation by its head noun, "X River"), tagged @cert="low" for review.
+4. A bare surname of a person named in full elsewhere in the same document
+   is that person (document-level coreference).
+
+Matching is a walk over a token trie: linear in the text's length.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from ..register import Entry, Register
+from . import Span
+
+TOKEN = re.compile(r"[^\W_]+")
+LEXICON = json.loads(resources.files("tei_encoder").joinpath("data/lexicon.json").read_text("utf-8"))
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+@dataclass(frozen=True)
+class Tok:
+    norm: str
+    raw: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Tokens of `text` with brackets removed from the view but offsets kept in the original."""
+    view = []
+    index = []
+    for i, ch in enumerate(text):
+        if ch in "[]":
+            continue
+        view.append(ch)
+        index.append(i)
+    vs = "".join(view)
+    out = []
+    for m in TOKEN.finditer(vs):
+        s, e = index[m.start()], index[m.end() - 1] + 1
+        out.append(Tok(fold(m.group()), m.group(), s, e))
+    return out
+
+
+@dataclass
+class Form:
+    entries: tuple[str, ...]
+    kind: str
+    type: str
+    raw: tuple[str, ...]      # the form's tokens as written (case checks)
+    exact_case: bool
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    tag: str
+    ref: str | None
+    cert: str | None
+    linked: bool
+    strength: int            # 3 register full form, 2 register surname/alias, 1 pattern
+
+    def span(self) -> Span:
+        attrs = []
+        if self.ref:
+            attrs.append(("ref", self.ref))
+        if self.cert:
+            attrs.append(("cert", self.cert))
+        return Span(self.start, self.end, self.tag, tuple(attrs), priority=5)
+
+
+class Gazetteer:
+    """A token trie of the register's name forms."""
+
+    def __init__(self, register: Register):
+        self.root: dict = {}
+        self.entries = register.by_id
+        for e in register.entries:
+            for n in e.names:
+                self._add(e, n.text, n.type)
+
+    def _add(self, e: Entry, text: str, typ: str) -> None:
+        toks = tokenize(text)
+        if not toks:
+            return
+        exact = typ == "abbr" or (len(text) <= 6 and text.isupper())
+        node = self.root
+        for t in toks:
+            node = node.setdefault(t.norm, {})
+        forms: list[Form] = node.setdefault(None, [])
+        raw = tuple(t.raw for t in toks)
+        for f in forms:
+            if f.kind == e.kind and f.raw == raw and f.exact_case == exact:
+                if e.id not in f.entries:
+                    f.entries = f.entries + (e.id,)
+                return
+        forms.append(Form((e.id,), e.kind, typ, raw, exact))
+
+    def matches(self, toks: list[Tok]) -> list[tuple[int, int, Form]]:
+        """(first token, last token + 1, form) of every longest match starting at each token."""
+        out = []
+        for i in range(len(toks)):
+            node, best = self.root, None
+            j = i
+            while j < len(toks) and toks[j].norm in node:
+                node = node[toks[j].norm]
+                j += 1
+                for f in node.get(None, ()):
+                    if _case_ok(f, toks[i:j]) and _contiguous(toks[i:j]):
+                        best = (i, j, f)
+            if best:
+                out.append(best)
+        return out
+
+
+def _case_ok(form: Form, toks: list[Tok]) -> bool:
+    for ft, t in zip(form.raw, toks):
+        if form.exact_case:
+            if ft != t.raw:
+                return False
+        elif ft[:1].isupper() and not t.raw[:1].isupper():
+            return False
+    return True
+
+
+def _contiguous(toks: list[Tok]) -> bool:
+    return True
+
+
+def _year(iso: str | None) -> int | None:
+    return int(iso[:4]) if iso and re.match(r"-?\d{4}", iso) else None
+
+
+class EntityTagger:
+    def __init__(self, register: Register, ref_base: str = "register"):
+        self.register = register
+        self.gaz = Gazetteer(register)
+        self.ref_base = ref_base.rstrip("/")
+        lx = LEXICON
+        self.titles = {fold(t) for t in lx["person_titles"]}
+        self.title_first = {fold(t.split()[0]) for t in lx["person_titles"]}
+        self.demonyms = {fold(t) for t in lx["demonyms"]}
+        self.not_names = {fold(t) for t in lx["not_names"]}
+        self.org_heads = set(lx["org_heads"])
+        self.connectors = set(lx["org_connectors"])
+        self.embassy = set(lx["embassy_heads"])
+        self.place_suffixes = set(lx["place_suffixes"])
+        self.place_kinds = set(lx["place_kind_words"])
+        self.east_asian = {fold(s) for s in lx["korean_surnames"] + lx["chinese_surnames"]}
+        self.aliases: dict[str, set[str]] = {}
+        self.unknown_aliases: set[str] = set()
+
+    # -- document-level state -------------------------------------------------------
+    def start_document(self, texts: list[str], doc_date: str | None) -> None:
+        """Learn which persons the document names in full, for their bare surnames later."""
+        self.aliases, self.unknown_aliases = {}, set()
+        for text in texts:
+            for c in self._candidates(text, doc_date, coref=False):
+                if c.tag != "persName":
+                    continue
+                words = [t for t in tokenize(text[c.start:c.end]) if len(t.raw) > 2 and t.raw[0].isupper()]
+                if len(words) < 2:
+                    continue
+                keys = {words[-1].norm}
+                if words[0].norm in self.east_asian:
+                    keys.add(words[0].norm)
+                for k in keys:
+                    if c.ref:
+                        self.aliases.setdefault(k, set()).add(c.ref)
+                    else:
+                        self.unknown_aliases.add(k)
+
+    # -- per text -----------------------------------------------------------------------
+    def find(self, text: str, doc_date: str | None = None) -> list[Span]:
+        return [c.span() for c in self._select(self._candidates(text, doc_date, coref=True))]
+
+    def _ref(self, e: Entry) -> str:
+        return f"{self.ref_base}/{e.file}#{e.id}"
+
+    def _candidates(self, text: str, doc_date: str | None, coref: bool) -> list[Candidate]:
+        toks = tokenize(text)
+        cands: list[Candidate] = []
+        taken_tokens: set[int] = set()
+        for i, j, form in self.gaz.matches(toks):
+            entry = self._choose(form, doc_date)
+            tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
+            start, end = toks[i].start, toks[j - 1].end
+            start, end = _trim_brackets(text, start, end)
+            strength = 2 if form.type == "surname" else 3
+            if entry:
+                cands.append(Candidate(start, end, tag, self._ref(entry), None, True, strength))
+            else:
+                cands.append(Candidate(start, end, tag, None, "low", False, strength))
+            taken_tokens.update(range(i, j))
+        cands += self._person_patterns(text, toks)
+        cands += self._org_patterns(text, toks)
+        cands += self._place_patterns(text, toks)
+        if coref:
+            for k, t in enumerate(toks):
+                if not t.raw[:1].isupper() or len(t.raw) <= 2:
+                    continue
+                refs = self.aliases.get(t.norm)
+                if refs and len(refs) == 1:
+                    ref = next(iter(refs))
+                    cands.append(Candidate(t.start, t.end, "persName", ref, None, True, 2))
+                elif t.norm in self.unknown_aliases and not refs:
+                    cands.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
+        cands = [_extend_gloss(text, c, self) for c in cands]
+        return cands
+
+    def _choose(self, form: Form, doc_date: str | None) -> Entry | None:
+        entries = [self.register.by_id[i] for i in form.entries]
+        if len(entries) == 1:
+            return entries[0]
+        year = _year(doc_date)
+        if year is None:
+            return None
+        alive = [e for e in entries if _plausible(e, year)]
+        active = [e for e in alive if any(_within(year, a) for a in e.active)]
+        if len(active) == 1:
+            return active[0]
+        if len(alive) == 1:
+            return alive[0]
+        return None
+
+    @staticmethod
+    def _select(cands: list[Candidate]) -> list[Candidate]:
+        """Non-overlapping candidates: longest first, then register over patterns."""
+        ranked = sorted(cands, key=lambda c: (-(c.end - c.start), -c.strength, not c.linked, c.start))
+        used: list[tuple[int, int]] = []
+        out = []
+        for c in ranked:
+            if any(c.start < e and s < c.end for s, e in used):
+                continue
+            used.append((c.start, c.end))
+            out.append(c)
+        return sorted(out, key=lambda c: c.start)
+
+    # -- patterns for names the register does not know ---------------------------------
+    def _is_name_token(self, t: Tok) -> bool:
+        return t.raw[:1].isupper() and t.norm not in self.not_names and t.norm not in self.demonyms \
+            and not t.raw.isdigit()
+
+    def _person_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
+        out = []
+        n = len(toks)
+        for i, t in enumerate(toks):
+            # Title word(s) followed by a capitalised name: "Ambassador Dumitru Popa", "c. Tsedenbal".
+            if t.norm in self.title_first and (t.raw[:1].isupper() or t.raw in ("c", "cde", "com", "comrade")):
+                j = i
+                while j < n and (toks[j].norm in self.titles or toks[j].norm in self.title_first or
+                                 toks[j].norm in self.demonyms) and _gap_ok(text, toks, j):
+                    j += 1
+                k = j
+                while k < n and k - j < 4 and self._is_name_token(toks[k]) and (k == j or _gap_ok(text, toks, k - 1)):
+                    k += 1
+                if k > j and j > i and not _followed_by_of(text, toks, k):
+                    out.append(Candidate(toks[j].start, toks[k - 1].end, "persName", None, "low", False, 1))
+            # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
+            if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == ".":
+                j = i
+                while j < n and re.fullmatch(r"[A-Z][a-z]?", toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
+                    j += 1
+                if j < n and j - i <= 3 and re.fullmatch(r"[A-Z][\w'’-]{2,}", toks[j].raw) and \
+                        toks[j].norm not in self.not_names and toks[j].norm not in self.demonyms and \
+                        toks[j].start - toks[j - 1].end <= 3 and (i == 0 or not re.fullmatch(r"[A-Z][a-z]?", toks[i - 1].raw) or text[toks[i-1].end:toks[i-1].end+1] != "."):
+                    out.append(Candidate(t.start, toks[j].end, "persName", None, "low", False, 1))
+            # Korean/Chinese names: "Ri Jong-mok", "Heo Dam", "CHANG Ki-yeong", "Chen Dexing".
+            if t.norm in self.east_asian and t.raw[:1].isupper() and i + 1 < n:
+                nxt = toks[i + 1]
+                gap = text[t.end:nxt.start]
+                if gap == " " and re.fullmatch(r"[A-Z][a-z]+", nxt.raw) and nxt.norm not in self.not_names \
+                        and nxt.norm not in self.demonyms:
+                    end = nxt.end
+                    m = re.match(r"-[a-z]+", text[end:])
+                    if m:
+                        end += m.end()
+                    elif i + 2 < n and text[nxt.end:toks[i + 2].start] == " " and re.fullmatch(r"[A-Z][a-z]+", toks[i + 2].raw) \
+                            and toks[i + 2].norm not in self.not_names and len(toks[i + 2].raw) <= 5 and len(nxt.raw) <= 5:
+                        end = toks[i + 2].end            # Kim Il Sung style three-part names
+                    if m or _pinyin(nxt.raw) or end != nxt.end:
+                        out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
+        return out
+
+    def _org_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
+        """A capitalised phrase with an organisation's head noun: "Socialist Mass Party"."""
+        out = []
+        n = len(toks)
+        for h, t in enumerate(toks):
+            head_ok = t.raw in self.org_heads or (t.raw in self.embassy and h > 0 and toks[h - 1].raw[:1].isupper())
+            if not head_ok:
+                continue
+            # extend left over capitalised words (adjectives and names included)
+            i = h
+            while i > 0 and toks[i - 1].raw[:1].isupper() and text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-") \
+                    and toks[i - 1].norm not in ("the", "a", "an", "our", "their", "this"):
+                i -= 1
+            # extend right over "of the X", "for X", "in X" (embassies)
+            j = h + 1
+            while j < n:
+                gap = text[toks[j - 1].end:toks[j].start]
+                word = toks[j].raw
+                if gap == " " and word[:1].isupper() and word.lower() not in ("the",):
+                    j += 1
+                elif gap == " " and word in self.connectors and j + 1 < n:
+                    k = j + 1
+                    while k < n and toks[k].raw in self.connectors:
+                        k += 1
+                    if k < n and toks[k].raw[:1].isupper() and toks[k].norm not in self.not_names - {"people's", "democratic", "central", "foreign", "affairs", "party", "committee", "republic", "state", "national", "political", "defense", "defence", "workers", "labor", "labour", "supreme", "union"} | {"the"}:
+                        j = k + 1
+                    elif k < n and toks[k].raw[:1].isupper() and toks[k].raw in ("Foreign", "Affairs", "Central", "People", "Defense", "Defence", "Workers", "Party", "Committee", "Republic", "State", "National", "Supreme", "Soviet"):
+                        j = k + 1
+                    else:
+                        break
+                elif gap == " " and word == "in" and t.raw in self.embassy and j + 1 < n and toks[j + 1].raw[:1].isupper():
+                    j += 2
+                else:
+                    break
+            if j - i < 2 and t.raw not in self.embassy:
+                continue
+            if i == h and t.raw in self.embassy:
+                continue
+            out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
+        return out
+
+    def _place_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
+        out = []
+        for i, t in enumerate(toks):
+            if t.raw in self.place_suffixes and i > 0 and self._is_name_token(toks[i - 1]) and \
+                    text[toks[i - 1].end:t.start] == " ":
+                out.append(Candidate(toks[i - 1].start, t.end, "placeName", None, "low", False, 1))
+            if t.raw in self.place_kinds and i > 0 and self._is_name_token(toks[i - 1]) and \
+                    text[toks[i - 1].end:t.start] == " ":
+                out.append(Candidate(toks[i - 1].start, toks[i - 1].end, "placeName", None, "low", False, 1))
+        return out
+
+
+def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
+    """Tokens j and j+1 are separated by a space, a period-space, or a bracket only."""
+    if j + 1 >= len(toks):
+        return True
+    gap = text[toks[j].end:toks[j + 1].start]
+    return gap in (" ", ". ", "] ", " [", ".", "-", "] [", ". [", "]. ")
+
+
+def _followed_by_of(text: str, toks: list[Tok], k: int) -> bool:
+    return False
+
+
+def _pinyin(word: str) -> bool:
+    """A plausible romanised given name: letters only, vowels inside, no English suffix."""
+    w = word.lower()
+    return bool(re.fullmatch(r"[a-z]{2,9}", w)) and bool(re.search(r"[aeiou]", w)) and \
+        not re.search(r"(?:tion|ment|ship|ness|ing|ism|ist|ary|ic|al|ese|ian)$", w)
+
+
+def _trim_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """Keep a completing bracket inside a name ("[Anastas] Mikoyan") but not a stray one."""
+    if start > 0 and text[start - 1] == "[" and "]" in text[start:end]:
+        start -= 1
+    if end < len(text) and text[end] == "]" and "[" in text[start:end] and text[start:end].count("[") > text[start:end].count("]"):
+        end += 1
+    return start, end
+
+
+def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
+    """'Filippov [Stalin]': a bracket right after a name that glosses the same person belongs to it."""
+    if c.tag != "persName":
+        return c
+    m = re.match(r" \[([^\]]+)\]", text[c.end:])
+    if not m:
+        return c
+    inner = m.group(1)
+    inner_c = [x for x in tagger.gaz.matches(tokenize(inner)) if x[0] == 0 and x[1] == len(tokenize(inner))]
+    if inner_c and inner_c[0][2].kind == "person":
+        entry = tagger.register.by_id[inner_c[0][2].entries[0]] if len(inner_c[0][2].entries) == 1 else None
+        if entry is not None:
+            ref = tagger._ref(entry)
+            return Candidate(c.start, c.end + m.end(), "persName", ref, None, True, max(c.strength, 3))
+    return c
+
+
+def _plausible(e: Entry, year: int) -> bool:
+    born, died = _year(e.born), _year(e.died)
+    if born is not None and year < born + 12:
+        return False
+    return True
+
+
+def _within(year: int, span: tuple[str | None, str | None]) -> bool:
+    lo, hi = _year(span[0]), _year(span[1])
+    return (lo is None or lo <= year) and (hi is None or year <= hi)
