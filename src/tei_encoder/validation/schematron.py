@@ -161,6 +161,14 @@ class Schematron:
             parts.append(child.tail or "")
         return re.sub(r"\s+", " ", "".join(parts)).strip()
 
+    @staticmethod
+    def _var(v):
+        """lxml cannot bind attribute/text results to variables: use their string value (XPath 1.0 semantics)."""
+        if isinstance(v, list) and not all(isinstance(x, etree._Element) for x in v):
+            first = v[0] if v else ""
+            return first if isinstance(first, str) else (first.text or "") if hasattr(first, "text") else str(first)
+        return v
+
     def run(self, tree: etree._ElementTree, params: dict | None = None) -> list[SchFinding]:
         params = dict(params or {})
         variables = dict(params)
@@ -168,7 +176,7 @@ class Schematron:
             if name in params:
                 continue
             try:
-                variables[name] = etree.XPath(value, namespaces=self.ns)(tree, **variables)
+                variables[name] = self._var(etree.XPath(value, namespaces=self.ns)(tree, **variables))
             except etree.XPathError as exc:
                 raise SchematronUnsupported(f"sch:let {name}: {exc}") from None
         findings: list[SchFinding] = []
@@ -183,7 +191,7 @@ class Schematron:
                         local = dict(variables)
                         for name, xp in rule.lets:
                             if name not in params:
-                                local[name] = xp(node, **local)
+                                local[name] = self._var(xp(node, **local))
                         for chk in rule.checks:
                             ok = bool(chk.test(node, **local))
                             fire = (not ok) if chk.kind == "assert" else ok
