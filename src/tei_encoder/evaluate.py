@@ -28,8 +28,9 @@ TYPES = {"persName": "person", "placeName": "place", "orgName": "org"}
 
 
 def _norm(s: str) -> str:
-    s = s.replace("[", " ").replace("]", " ").replace("’", "'")
-    return " ".join(s.split())
+    """Compare without brackets, case or spacing: "F[oreign] M[inistry]" = "Foreign Ministry"."""
+    s = s.replace("[", "").replace("]", "").replace("’", "'")
+    return " ".join(s.split()).casefold()
 
 
 def _fold(s: str) -> str:

@@ -26,7 +26,7 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 _Q = "[\"“”„'‘’]?"                          # odd quotes round a day: “15” October 1956
-_DAY = rf"{_Q}(?P<{{n}}>[0-3]?\d)(?:st|nd|rd|th)?{_Q}"
+_DAY = rf"{_Q}(?P<{{n}}>[0-3]?\d)(?: ?(?:st|nd|rd|th))?{_Q}"
 _YEAR = r"(?P<{n}>1[89]\d\d|20[0-4]\d)"
 _SP = r"[ \u00a0]+"
 _SPO = r"[ \u00a0]*"
@@ -48,13 +48,19 @@ _NOT_BEFORE = r"(?<![\w./-])"
 _NOT_AFTER = r"(?![\w/-]|\.\d)"
 
 # Order matters: longer (range) patterns first; the finder keeps the first match at a position.
+_FROM = r"(?:(?:[Ff]rom|[Bb]etween)[ \u00a0]+)?"
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + rx + _NOT_AFTER, re.I if ci else 0)) for name, rx, ci in [
+    # between 1972 April 4 and 11
+    ("ymd-d", rf"{_FROM}{_year('y')}{_SP}{_mon('m')}{_SP}{_day('d1')}{_SP}(?:and|to|-|–){_SP}{_day('d2')}", False),
+    # 1 and 2 February 1962 (two days of one month)
+    ("d-and-dm-y", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
     # 16 July to 23 August 1981 / from 24 May to 11 June 1956
-    ("dm-dm-y", rf"{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
+    ("dm-dm-y", rf"{_FROM}{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
     # July 16 to August 23, 1981
-    ("md-md-y", rf"{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
+    ("md-md-y", rf"{_FROM}{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
     # 4-11 April 1972 / 4 to 11 April 1972
-    ("d-dm-y", rf"{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
+    ("d-dm-y", rf"{_FROM}{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
     # April 4-11, 1972
     ("md-d-y", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')},?{_SP}{_year('y')}", False),
     # January-December 1978
@@ -73,6 +79,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("dm", rf"{_day('d')}{_SP}(?:of{_SP})?{_mon('m')}(?!{_SP}\d)", False),
     # October 23 / on October 23rd (no year)
     ("md", rf"{_mon('m')}{_SP}{_day('d')}(?!\d|,?{_SP}\d)", False),
+    # from 1920 to 1922 / between 1976 and 1977 (years as a range need "from" or "between")
+    ("y-y", rf"(?:[Ff]rom|[Bb]etween){_SP}{_year('y1')}{_SP}(?:to|until|and|-|–){_SP}{_year('y2')}", False),
     # 1977 (a year standing alone, not part of a number or signature)
     ("y", _year("y"), False),
 ]]
@@ -151,6 +159,19 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
         return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
     if kind == "y":
         return (("when", _iso(_num(m, "y"))),)
+    if kind == "y-y":
+        y1, y2 = _num(m, "y1"), _num(m, "y2")
+        return (("from", _iso(y1)), ("to", _iso(y2))) if y1 < y2 else None
+    if kind == "ymd-d":
+        y, mo, d1, d2 = _num(m, "y"), month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        if not (mo and d1 < d2 and _valid(y, mo, d1) and _valid(y, mo, d2)):
+            return None
+        return (("from", _iso(y, mo, d1)), ("to", _iso(y, mo, d2)))
+    if kind == "d-and-dm-y":
+        y, mo, d1, d2 = _num(m, "y"), month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        if not (mo and d1 < d2 and _valid(y, mo, d2)):
+            return None
+        return (("from", _iso(y, mo, d1)), ("to", _iso(y, mo, d2)))
     return None
 
 
@@ -164,7 +185,8 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
             start, end = m.span()
             if any(taken[start:end]):
                 continue
-            if kind == "y" and _bad_year_context(text, start, end):
+            if kind == "y" and (_bad_year_context(text, start, end) or
+                                (doc_year and int(m.group("y")) > doc_year + 30)):
                 continue
             if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
                 continue
@@ -186,6 +208,8 @@ def _bad_year_context(text: str, start: int, end: int) -> bool:
         return True
     if re.search(r"\d[,.]?\s?$", before) or re.match(r"[,.]\d", after):
         return True
+    if re.match(r"\s+[0-3]?\d\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)", after):
+        return True                                    # "sent at 2035 30 September": a time of day
     return False
 
 

@@ -101,6 +101,7 @@ class Gazetteer:
                 self._add(e, n.text, n.type)
 
     def _add(self, e: Entry, text: str, typ: str) -> None:
+        text = re.sub(r"['’]s$", "", text.strip())       # "DPRK's": the possessive is not part of the name
         toks = tokenize(text)
         if not toks:
             return
@@ -165,6 +166,7 @@ class EntityTagger:
         self.org_heads = set(lx["org_heads"])
         self.connectors = set(lx["org_connectors"])
         self.embassy = set(lx["embassy_heads"])
+        self.org_left_stop = self.titles | self.title_first | {fold(w) for w in lx["org_left_stop"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.place_kinds = set(lx["place_kind_words"])
         self.east_asian = {fold(s) for s in lx["korean_surnames"] + lx["chinese_surnames"]}
@@ -207,6 +209,8 @@ class EntityTagger:
             tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
             start, end = toks[i].start, toks[j - 1].end
             start, end = _trim_brackets(text, start, end)
+            if end < len(text) and text[end] == "." and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", text[start:end]):
+                end += 1                                   # "U.S." keeps its last period
             strength = 2 if form.type == "surname" else 3
             if entry:
                 cands.append(Candidate(start, end, tag, self._ref(entry), None, True, strength))
@@ -278,7 +282,7 @@ class EntityTagger:
                 if k > j and j > i and not _followed_by_of(text, toks, k):
                     out.append(Candidate(toks[j].start, toks[k - 1].end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
-            if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == ".":
+            if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
                 j = i
                 while j < n and re.fullmatch(r"[A-Z][a-z]?", toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
                     j += 1
@@ -304,42 +308,43 @@ class EntityTagger:
         return out
 
     def _org_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
-        """A capitalised phrase with an organisation's head noun: "Socialist Mass Party"."""
+        """A capitalised phrase with an organisation's head noun: "Socialist Mass Party",
+        "Ministry of Foreign Affairs of the DPRK", "Romanian Embassy in Moscow"."""
         out = []
         n = len(toks)
         for h, t in enumerate(toks):
-            head_ok = t.raw in self.org_heads or (t.raw in self.embassy and h > 0 and toks[h - 1].raw[:1].isupper())
-            if not head_ok:
+            is_embassy = t.raw in self.embassy
+            if not (t.raw in self.org_heads or (is_embassy and h > 0 and toks[h - 1].raw[:1].isupper())):
                 continue
-            # extend left over capitalised words (adjectives and names included)
+            # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
-            while i > 0 and toks[i - 1].raw[:1].isupper() and text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-") \
-                    and toks[i - 1].norm not in ("the", "a", "an", "our", "their", "this"):
+            while i > 0 and toks[i - 1].raw[:1].isupper() and \
+                    text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-") and \
+                    toks[i - 1].norm not in self.org_left_stop:
                 i -= 1
-            # extend right over "of the X", "for X", "in X" (embassies)
+            # right: "of (the) X …", "for X", and "in (the) X" after an embassy
             j = h + 1
             while j < n:
                 gap = text[toks[j - 1].end:toks[j].start]
+                if gap != " ":
+                    break
                 word = toks[j].raw
-                if gap == " " and word[:1].isupper() and word.lower() not in ("the",):
-                    j += 1
-                elif gap == " " and word in self.connectors and j + 1 < n:
+                if word in self.connectors or (word == "in" and is_embassy):
                     k = j + 1
-                    while k < n and toks[k].raw in self.connectors:
+                    while k < n and toks[k].raw in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
                         k += 1
-                    if k < n and toks[k].raw[:1].isupper() and toks[k].norm not in self.not_names - {"people's", "democratic", "central", "foreign", "affairs", "party", "committee", "republic", "state", "national", "political", "defense", "defence", "workers", "labor", "labour", "supreme", "union"} | {"the"}:
-                        j = k + 1
-                    elif k < n and toks[k].raw[:1].isupper() and toks[k].raw in ("Foreign", "Affairs", "Central", "People", "Defense", "Defence", "Workers", "Party", "Committee", "Republic", "State", "National", "Supreme", "Soviet"):
-                        j = k + 1
-                    else:
+                    m = k
+                    while m < n and toks[m].raw[:1].isupper() and text[toks[m - 1].end:toks[m].start] == " " and \
+                            toks[m].norm not in self.org_left_stop:
+                        m += 1
+                    if m == k:
                         break
-                elif gap == " " and word == "in" and t.raw in self.embassy and j + 1 < n and toks[j + 1].raw[:1].isupper():
-                    j += 2
+                    j = m
+                elif j == h + 1 and word[:1].isupper() and toks[j].raw in self.org_heads:
+                    j += 1                               # "Central Committee Presidium"
                 else:
                     break
-            if j - i < 2 and t.raw not in self.embassy:
-                continue
-            if i == h and t.raw in self.embassy:
+            if j - i < 2:
                 continue
             out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
         return out
@@ -361,17 +366,23 @@ def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     if j + 1 >= len(toks):
         return True
     gap = text[toks[j].end:toks[j + 1].start]
-    return gap in (" ", ". ", "] ", " [", ".", "-", "] [", ". [", "]. ")
+    if gap in (" ", "] ", " [", "-", "] [", "[", "]"):
+        return True
+    return gap in (". ", ".", ". [", "]. ") and len(toks[j].raw) <= 2
 
 
 def _followed_by_of(text: str, toks: list[Tok], k: int) -> bool:
     return False
 
 
+_SYLLABLE = r"(?:zh|ch|sh|ts|kk|tt|pp|ss|jj|[bpmfdtnlgkhjqxrzcswy])?(?:[aeiou]{1,3})(?:ng|n|r|l|m|k|p|t)?"
+_ROMANISED = re.compile(rf"(?:{_SYLLABLE}){{1,3}}")
+
+
 def _pinyin(word: str) -> bool:
-    """A plausible romanised given name: letters only, vowels inside, no English suffix."""
+    """A plausible romanised Korean or Chinese given name: one to three syllables (Dexing, Kening)."""
     w = word.lower()
-    return bool(re.fullmatch(r"[a-z]{2,9}", w)) and bool(re.search(r"[aeiou]", w)) and \
+    return len(w) <= 9 and bool(_ROMANISED.fullmatch(w)) and \
         not re.search(r"(?:tion|ment|ship|ness|ing|ism|ist|ary|ic|al|ese|ian)$", w)
 
 
@@ -385,19 +396,30 @@ def _trim_brackets(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
-    """'Filippov [Stalin]': a bracket right after a name that glosses the same person belongs to it."""
-    if c.tag != "persName":
-        return c
-    m = re.match(r" \[([^\]]+)\]", text[c.end:])
+    """A bracket or parenthesis right after a name that respells or identifies the same
+    entity belongs to it: 'Filippov [Stalin]', 'Ri Song-un [Ri Song Un]', 'Incheon (Chemulpo)'."""
+    m = re.match(r" ?[\[(]([^\])\[(]+)[\])]", text[c.end:])
     if not m:
         return c
-    inner = m.group(1)
-    inner_c = [x for x in tagger.gaz.matches(tokenize(inner)) if x[0] == 0 and x[1] == len(tokenize(inner))]
-    if inner_c and inner_c[0][2].kind == "person":
-        entry = tagger.register.by_id[inner_c[0][2].entries[0]] if len(inner_c[0][2].entries) == 1 else None
-        if entry is not None:
-            ref = tagger._ref(entry)
-            return Candidate(c.start, c.end + m.end(), "persName", ref, None, True, max(c.strength, 3))
+    inner = m.group(1).strip()
+    toks = tokenize(inner)
+    if not toks or not all(t.raw[:1].isupper() for t in toks) or len(toks) > 5:
+        return c
+    kind = {"persName": "person", "placeName": "place", "orgName": "org"}[c.tag]
+    whole = [x for x in tagger.gaz.matches(toks) if x[0] == 0 and x[1] == len(toks)]
+    if whole:
+        form = whole[0][2]
+        if form.kind != kind:
+            return c
+        entry = tagger.register.by_id[form.entries[0]] if len(form.entries) == 1 else None
+        if c.ref is None and entry is not None:
+            return Candidate(c.start, c.end + m.end(), c.tag, tagger._ref(entry), None, True, max(c.strength, 3))
+        if c.ref is not None and entry is not None and tagger._ref(entry) != c.ref:
+            return c                                   # a different entity: not a gloss of this one
+        return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
+    # an unknown respelling of a name: same first letter or a place's other name in brackets
+    if kind in ("person", "place") and len(toks) <= 3 and all(t.norm not in tagger.not_names for t in toks):
+        return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
 
 

@@ -318,7 +318,7 @@ def _run_sch(schema: Schematron, tree, ref: SchemaRef, file: Path) -> list[Probl
     for f in schema.run(tree, params):
         node = f.node
         attr = value = hint = ""
-        m = re.match(r"^@([\w:-]+)", f.test.strip()) or re.search(r"\b@([\w:-]+)", f.test)
+        m = re.search(r"@([\w:-]+)", f.test)
         if m:
             attr = m.group(1)
             ns_attr = "{http://www.w3.org/XML/1998/namespace}" + attr[4:] if attr.startswith("xml:") else attr

@@ -21,6 +21,12 @@ def _qname(name: str) -> str:
     return name
 
 
+# Which element goes outside when two spans cover the same text: a name holds
+# its editorial markup ("<persName><choice>…"), not the other way round.
+NESTING = {"persName": 0, "placeName": 0, "orgName": 0, "date": 1, "choice": 2, "supplied": 3,
+           "orig": 4, "reg": 4, "ref": 6, "gap": 6, "note": 6}
+
+
 def resolve(spans: list[Span]) -> list[Span]:
     """Drop spans that cross a stronger span; return the rest in document order."""
     ranked = sorted(spans, key=lambda s: (-s.priority, -(s.end - s.start), s.start))
@@ -31,7 +37,7 @@ def resolve(spans: list[Span]) -> list[Span]:
         if any(_crosses(s, k) or _same(s, k) for k in kept):
             continue
         kept.append(s)
-    return sorted(kept, key=lambda s: (s.start, -(s.end - s.start), -s.priority))
+    return sorted(kept, key=lambda s: (s.start, -(s.end - s.start), NESTING.get(s.tag, 5)))
 
 
 def _crosses(a: Span, b: Span) -> bool:
