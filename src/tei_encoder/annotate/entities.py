@@ -160,13 +160,16 @@ class EntityTagger:
         self.ref_base = ref_base.rstrip("/")
         lx = LEXICON
         self.titles = {fold(t) for t in lx["person_titles"]}
-        self.title_first = {fold(t.split()[0]) for t in lx["person_titles"]}
+        self.title_seqs = {tuple(x.norm for x in tokenize(t)) for t in lx["person_titles"]}
+        self.title_first = {seq[0] for seq in self.title_seqs}
+        self.title_max = max(len(seq) for seq in self.title_seqs)
         self.demonyms = {fold(t) for t in lx["demonyms"]}
         self.not_names = {fold(t) for t in lx["not_names"]}
         self.org_heads = set(lx["org_heads"])
         self.connectors = set(lx["org_connectors"])
         self.embassy = set(lx["embassy_heads"])
-        self.org_left_stop = self.titles | self.title_first | {fold(w) for w in lx["org_left_stop"]}
+        self.org_left_stop = {seq[0] for seq in self.title_seqs if len(seq) == 1} | {fold(w) for w in lx["org_left_stop"]}
+        self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.place_kinds = set(lx["place_kind_words"])
         self.east_asian = {fold(s) for s in lx["korean_surnames"] + lx["chinese_surnames"]}
@@ -230,8 +233,8 @@ class EntityTagger:
                     cands.append(Candidate(t.start, t.end, "persName", ref, None, True, 2))
                 elif t.norm in self.unknown_aliases and not refs:
                     cands.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
-        cands = [_extend_gloss(text, c, self) for c in cands]
-        return cands
+        cands = [_extend_gloss(text, _outside_brackets(text, c), self) for c in cands]
+        return [c for c in cands if c.end > c.start]
 
     def _choose(self, form: Form, doc_date: str | None) -> Entry | None:
         entries = [self.register.by_id[i] for i in form.entries]
@@ -271,16 +274,24 @@ class EntityTagger:
         n = len(toks)
         for i, t in enumerate(toks):
             # Title word(s) followed by a capitalised name: "Ambassador Dumitru Popa", "c. Tsedenbal".
-            if t.norm in self.title_first and (t.raw[:1].isupper() or t.raw in ("c", "cde", "com", "comrade")):
+            if t.norm in self.title_first and (t.raw[:1].isupper() or t.raw in ("c", "cde", "com", "comrade")) and \
+                    (i == 0 or self._title_end(toks, i - 1, text) == i - 1):
                 j = i
-                while j < n and (toks[j].norm in self.titles or toks[j].norm in self.title_first or
-                                 toks[j].norm in self.demonyms) and _gap_ok(text, toks, j):
-                    j += 1
+                while j < n:
+                    e = self._title_end(toks, j, text)
+                    if e == j:
+                        if toks[j].norm in self.demonyms and _gap_ok(text, toks, j):
+                            j += 1
+                            continue
+                        break
+                    j = e
                 k = j
-                while k < n and k - j < 4 and self._is_name_token(toks[k]) and (k == j or _gap_ok(text, toks, k - 1)):
+                while k < n and k - j < 4 and self._is_name_token(toks[k]) and toks[k].norm not in self.org_head_set \
+                        and (len(toks[k].raw) > 2 or (k + 1 < n and text[toks[k].end:toks[k].end + 1] == ".")) \
+                        and (k == j or _gap_ok(text, toks, k - 1)):
                     k += 1
-                if k > j and j > i and not _followed_by_of(text, toks, k):
-                    out.append(Candidate(toks[j].start, toks[k - 1].end, "persName", None, "low", False, 1))
+                if k > j > i:
+                    out.append(Candidate(toks[j].start, _name_end(text, toks[k - 1]), "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
             if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
                 j = i
@@ -306,6 +317,17 @@ class EntityTagger:
                     if m or _pinyin(nxt.raw) or end != nxt.end:
                         out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
         return out
+
+    def _title_end(self, toks: list[Tok], i: int, text: str) -> int:
+        """The token index after the longest title phrase starting at i (i when there is none)."""
+        best = i
+        for L in range(1, self.title_max + 1):
+            seq = tuple(t.norm for t in toks[i:i + L])
+            if len(seq) == L and seq in self.title_seqs and all(_gap_ok(text, toks, i + q) for q in range(L - 1)):
+                if toks[i].raw[:1].isupper() or toks[i].raw in ("c", "cde", "com", "comrade", "comrades"):
+                    if i + L == len(toks) or _gap_ok(text, toks, i + L - 1):
+                        best = i + L
+        return best
 
     def _org_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
         """A capitalised phrase with an organisation's head noun: "Socialist Mass Party",
@@ -342,10 +364,14 @@ class EntityTagger:
                     j = m
                 elif j == h + 1 and word[:1].isupper() and toks[j].raw in self.org_heads:
                     j += 1                               # "Central Committee Presidium"
+                elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word):
+                    j += 1                               # "Division IV", "Office 9"
                 else:
                     break
             if j - i < 2:
                 continue
+            if toks[j - 1].norm in self.titles:
+                continue                                 # "Cabinet Secretary" is an office, not a body
             out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
         return out
 
@@ -371,8 +397,11 @@ def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     return gap in (". ", ".", ". [", "]. ") and len(toks[j].raw) <= 2
 
 
-def _followed_by_of(text: str, toks: list[Tok], k: int) -> bool:
-    return False
+def _name_end(text: str, tok: Tok) -> int:
+    """A name ending in an initial keeps its period ("Carlos A.")."""
+    if len(tok.raw) == 1 and tok.end < len(text) and text[tok.end] == ".":
+        return tok.end + 1
+    return tok.end
 
 
 _SYLLABLE = r"(?:zh|ch|sh|ts|kk|tt|pp|ss|jj|[bpmfdtnlgkhjqxrzcswy])?(?:[aeiou]{1,3})(?:ng|n|r|l|m|k|p|t)?"
@@ -393,6 +422,27 @@ def _trim_brackets(text: str, start: int, end: int) -> tuple[int, int]:
     if end < len(text) and text[end] == "]" and "[" in text[start:end] and text[start:end].count("[") > text[start:end].count("]"):
         end += 1
     return start, end
+
+
+def _outside_brackets(text: str, c: Candidate) -> Candidate:
+    """A name must not cross a bracket: "[… official Carlos A.] Bernardes" -> "Bernardes"
+    (the link found through the full form is kept)."""
+    seg = text[c.start:c.end]
+    start, end = c.start, c.end
+    close = seg.find("]")
+    if close != -1 and "[" not in seg[:close]:
+        start = c.start + close + 1
+        while start < end and text[start] == " ":
+            start += 1
+    seg = text[start:end]
+    opening = seg.rfind("[")
+    if opening != -1 and "]" not in seg[opening:]:
+        end = start + opening
+        while end > start and text[end - 1] == " ":
+            end -= 1
+    if (start, end) == (c.start, c.end):
+        return c
+    return Candidate(start, end, c.tag, c.ref, c.cert, c.linked, c.strength)
 
 
 def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:

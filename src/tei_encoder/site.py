@@ -1,0 +1,665 @@
+"""The HTML edition: TEI files -> a static site (``tei-encoder render html``, ``build``).
+
+The stylesheets in ``xslt/`` know presentation; this module only feeds them:
+
+1. every TEI file is read with the hardened parser and summarised (title, date,
+   archive, abstract, names it mentions, dates it gives) with lxml;
+2. documents are sorted by date, so each page knows its previous and next;
+3. ``xslt/tei2html.xsl`` turns each document into ``doc/<name>.html``; it gets
+   a small lookup of the register (name + description per entry) as a parameter;
+4. ``xslt/site-pages.xsl`` turns the summary of the whole edition into the
+   index, persons, places, organisations and chronology pages.
+
+Each stylesheet is compiled once per run (one Saxon processor per process);
+per document there is one lxml parse, one Saxon parse and one transform.
+A file that cannot be read or transformed gives one error line naming it;
+the rest of the site is still written.
+
+Site layout::
+
+    index.html persons.html places.html orgs.html chronology.html
+    doc/<name>.html   tei/<name>.xml (copy of the source)   tei/register/*.xml
+    assets/site.css assets/site.js   pdf/<name>.pdf (written by the PDF step)
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+NS = {"t": TEI_NS}
+T = "{%s}" % TEI_NS
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+#: Stylesheets and page assets; overridable for installed copies.
+XSLT_DIR = Path(os.environ.get("TEI_ENCODER_XSLT", Path(__file__).resolve().parents[2] / "xslt"))
+
+PDF_DIR = "pdf"  # site/pdf/<name>.pdf, written by the PDF build step
+REGISTER_KINDS = {  # list element -> (kind, entry element, name element, page)
+    "listPerson": ("person", "person", "persName", "persons.html"),
+    "listPlace": ("place", "place", "placeName", "places.html"),
+    "listOrg": ("org", "org", "orgName", "orgs.html"),
+}
+NAME_KIND = {"persName": "person", "placeName": "place", "orgName": "org"}
+AUTHORITIES = {
+    "wikidata": ("Wikidata", "https://www.wikidata.org/wiki/{}"),
+    "viaf": ("VIAF", "https://viaf.org/viaf/{}"),
+    "geonames": ("GeoNames", "https://www.geonames.org/{}"),
+    "gnd": ("GND", "https://d-nb.info/gnd/{}"),
+    "loc": ("LoC", "https://id.loc.gov/authorities/names/{}"),
+}
+MONTHS = ("January February March April May June July August September October November December").split()
+MAX_EVENTS_PER_DOC = 60
+
+
+# --------------------------------------------------------------------------- parsing
+
+def _parse(path: Path) -> etree._ElementTree:
+    """Read XML we did not write: no DTD, no entities, no network."""
+    try:
+        from .validation.xmlsafe import parse_untrusted
+    except ImportError:  # pragma: no cover - the validation package is optional
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        try:
+            return etree.parse(str(path), parser)
+        except etree.XMLSyntaxError as exc:
+            raise SiteError(f"{path}: not well-formed XML: {exc}") from None
+    try:
+        return parse_untrusted(path)
+    except Exception as exc:  # TeiInputError carries file:line: message
+        raise SiteError(str(exc)) from None
+
+
+class SiteError(Exception):
+    """A document that could not be put on the site; the message names the file."""
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def plain(el) -> str:
+    """Reading text of a TEI fragment: supplied in brackets, gaps as […], note anchors dropped."""
+    if el is None:
+        return ""
+    out: list[str] = []
+
+    def walk(e):
+        if e.text:
+            out.append(e.text)
+        for c in e:
+            tag = etree.QName(c).localname if isinstance(c.tag, str) else ""
+            if tag == "supplied":
+                out.append("[")
+                walk(c)
+                out.append("]")
+            elif tag == "gap":
+                out.append("[…]")
+            elif tag == "note" or (tag == "ref" and c.get("type") == "noteAnchor"):
+                pass
+            elif tag == "choice":
+                first = next((x for x in c if isinstance(x.tag, str)
+                              and etree.QName(x).localname in ("orig", "sic", "abbr")), None)
+                if first is None:
+                    first = next((x for x in c if isinstance(x.tag, str)), None)
+                if first is not None:
+                    walk(first)
+            elif tag:
+                walk(c)
+            if c.tail:
+                out.append(c.tail)
+
+    walk(el)
+    return " ".join("".join(out).split())
+
+
+def format_date(iso: str) -> str:
+    m = re.match(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso or "")
+    if not m:
+        return iso or ""
+    y, mo, d = m.groups()
+    try:
+        if d:
+            return f"{int(d)} {MONTHS[int(mo) - 1]} {y}"
+        if mo:
+            return f"{MONTHS[int(mo) - 1]} {y}"
+    except (IndexError, ValueError):
+        return iso
+    return y
+
+
+def _iso(el) -> str:
+    if el is None:
+        return ""
+    for a in ("when", "from", "notBefore", "when-iso", "from-iso"):
+        v = (el.get(a) or "").strip()
+        if re.match(r"^-?\d{4}(-\d{2}(-\d{2})?)?", v):
+            return v
+    return ""
+
+
+# --------------------------------------------------------------------------- register
+
+@dataclass
+class Entry:
+    kind: str
+    id: str
+    file: str
+    page: str
+    names: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
+    desc: str = ""
+    life: str = ""
+    occupation: str = ""
+    idnos: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def preferred(self) -> str:
+        for t, n in self.names:
+            if t == "preferred":
+                return n
+        return self.names[0][1] if self.names else self.id
+
+
+@dataclass
+class Register:
+    entries: list[Entry] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def lookup_xml(self) -> str:
+        """The small lookup document tei2html.xsl gets as $register."""
+        rows = [f"<entry key={quoteattr(e.file + '#' + e.id)} page={quoteattr(e.page)} id={quoteattr(e.id)} "
+                f"name={quoteattr(e.preferred)} desc={quoteattr(e.desc)}/>" for e in self.entries]
+        return "<register>" + "".join(rows) + "</register>"
+
+    def ids(self) -> dict[tuple[str, str], Entry]:
+        return {(e.file, e.id): e for e in self.entries}
+
+
+def load_register(register_dir: Path | None) -> Register:
+    reg = Register()
+    if not register_dir or not Path(register_dir).is_dir():
+        return reg
+    for path in sorted(Path(register_dir).glob("*.xml")):
+        tree = _parse(path)
+        reg.files.append(path)
+        for list_name, (kind, entry_tag, name_tag, page) in REGISTER_KINDS.items():
+            for el in tree.iter(T + entry_tag):
+                xid = el.get(XML_ID)
+                if not xid:
+                    continue
+                e = Entry(kind=kind, id=xid, file=path.name, page=page)
+                for n in el.findall(T + name_tag):
+                    txt = plain(n)
+                    if txt:
+                        e.names.append((n.get("type") or "", txt))
+                d = el.find(f"{T}note[@type='description']")
+                if d is None:
+                    d = el.find(T + "note")
+                e.desc = plain(d)
+                birth, death = el.find(T + "birth"), el.find(T + "death")
+                if birth is not None or death is not None:
+                    b = _iso(birth)[:4] if birth is not None else ""
+                    dd = _iso(death)[:4] if death is not None else ""
+                    b = b or (_text(birth) if birth is not None else "")
+                    dd = dd or (_text(death) if death is not None else "")
+                    e.life = f"{b or '?'}–{dd}" if (b or dd) else ""
+                e.occupation = "; ".join(_text(o) for o in el.findall(T + "occupation") if _text(o))
+                for i in el.findall(T + "idno"):
+                    t, v = (i.get("type") or "").lower(), _text(i)
+                    if v:
+                        e.idnos.append((t, v))
+                reg.entries.append(e)
+    return reg
+
+
+def authority_link(kind: str, value: str) -> tuple[str, str] | None:
+    """(label, URL) for an authority identifier, or None when it is not one we know."""
+    if value.startswith(("http://", "https://")):
+        label = AUTHORITIES.get(kind, (kind or "link", ""))[0]
+        return label, value
+    if kind not in AUTHORITIES:
+        return None
+    label, pattern = AUTHORITIES[kind]
+    v = value.strip()
+    if kind == "wikidata" and not re.match(r"^Q\d+$", v):
+        return None
+    return label, pattern.format(v)
+
+
+# --------------------------------------------------------------------------- summaries
+
+@dataclass
+class DocSummary:
+    path: Path
+    name: str
+    title: str
+    date: str
+    archive: str
+    citation: str
+    abstract: str
+    mentions: Counter = field(default_factory=Counter)  # (kind, id) -> n
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (iso, label, context)
+
+    @property
+    def href(self) -> str:
+        return f"doc/{self.name}.html"
+
+    @property
+    def sort_key(self):
+        return (0 if self.date else 1, self.date, self.title.lower(), self.name)
+
+
+def _context(date_el) -> str:
+    block = date_el
+    for anc in date_el.iterancestors():
+        block = anc
+        if etree.QName(anc).localname in ("p", "ab", "seg", "item", "head", "dateline", "l", "cell", "note", "signed"):
+            break
+    full = plain(block)
+    dt = plain(date_el)
+    i = full.find(dt) if dt else -1
+    if len(full) <= 240 or i < 0:
+        return full if len(full) <= 240 else full[:237] + "…"
+    start = max(full.rfind(". ", 0, i) + 2, i - 140, 0)
+    if start < 0 or start > i:
+        start = max(0, i - 140)
+    end = full.find(". ", i + len(dt))
+    end = len(full) if end < 0 else end + 1
+    end = min(end, i + len(dt) + 140)
+    snippet = full[start:end].strip()
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(full) else "")
+
+
+def summarise(tree: etree._ElementTree, name: str, path: Path, register_ids: dict) -> DocSummary:
+    root = tree.getroot()
+    header = root.find(T + "teiHeader")
+    title_el = None
+    if header is not None:
+        ts = header.find(f"{T}fileDesc/{T}titleStmt")
+        if ts is not None:
+            cands = ts.findall(f"{T}title[@type='main']") + ts.findall(T + "title")
+            title_el = next((t for t in cands if _text(t)), None)
+    title = plain(title_el) or name
+    texts = root.findall(T + "text") + root.findall(f".//{T}TEI/{T}text")
+    date = ""
+    if header is not None:
+        for xp in ("t:profileDesc/t:creation//t:date", "t:profileDesc/t:correspDesc/t:correspAction[@type='sent']/t:date"):
+            for d in header.xpath(xp, namespaces=NS):
+                date = _iso(d)
+                if date:
+                    break
+            if date:
+                break
+    if not date:
+        for t in texts:
+            for d in t.iterfind(f".//{T}dateline//{T}date"):
+                date = _iso(d)
+                if date:
+                    break
+            if date:
+                break
+    archive = citation = abstract = ""
+    if header is not None:
+        msid = header.find(f"{T}fileDesc/{T}sourceDesc/{T}msDesc/{T}msIdentifier")
+        if msid is not None:
+            archive = ", ".join(_text(x) for x in msid if isinstance(x.tag, str)
+                                and etree.QName(x).localname in ("repository", "institution") and _text(x))
+        bibl = header.find(f"{T}fileDesc/{T}sourceDesc/{T}bibl[@type='citation']")
+        citation = _text(bibl)
+        ab = header.find(f"{T}profileDesc/{T}abstract")
+        abstract = plain(ab) if ab is not None else ""
+        if len(abstract) > 600:
+            abstract = abstract[:597].rsplit(" ", 1)[0] + " …"
+    s = DocSummary(path=path, name=name, title=title, date=date, archive=archive, citation=citation,
+                   abstract=abstract)
+    # names: header and text
+    seen_unknown = set()
+    for el in root.iter(T + "persName", T + "placeName", T + "orgName"):
+        kind = NAME_KIND[etree.QName(el).localname]
+        ref = (el.get("ref") or "").split()
+        if ref and "#" in ref[0]:
+            file, _, frag = ref[0].rpartition("#")
+            key = (file.rsplit("/", 1)[-1], frag)
+            if key in register_ids:
+                s.mentions[(register_ids[key].kind, frag)] += 1
+        elif el.get("cert") == "low" and not ref:
+            txt = plain(el)
+            if txt and (kind, txt) not in seen_unknown:
+                seen_unknown.add((kind, txt))
+                s.unknown.append((kind, txt))
+    # dates given in the text, for the chronology
+    for t in texts:
+        for d in t.iter(T + "date"):
+            iso = _iso(d)
+            if not iso:
+                continue
+            if iso == date and any(etree.QName(a).localname in ("dateline", "opener", "closer")
+                                   for a in d.iterancestors()):
+                continue
+            label = format_date(iso)
+            if d.get("to") and d.get("from"):
+                label = f"{format_date(d.get('from'))} – {format_date(d.get('to'))}"
+            s.events.append((iso, label, _context(d)))
+            if len(s.events) >= MAX_EVENTS_PER_DOC:
+                break
+    return s
+
+
+def _summary_xml(docs: list[DocSummary], register: Register) -> str:
+    out = ["<site>"]
+    for d in docs:
+        out.append(f"<doc name={quoteattr(d.name)} href={quoteattr(d.href)} tei={quoteattr('tei/' + d.name + '.xml')} "
+                   f"date={quoteattr(d.date)} date-label={quoteattr(format_date(d.date))} "
+                   f"year={quoteattr(d.date[:4] if d.date else '')} archive={quoteattr(d.archive)}>")
+        out.append(f"<title>{escape(d.title)}</title><abstract>{escape(d.abstract)}</abstract>"
+                   f"<citation>{escape(d.citation)}</citation>")
+        for (kind, eid), n in sorted(d.mentions.items()):
+            out.append(f"<mention kind={quoteattr(kind)} id={quoteattr(eid)} n='{n}'/>")
+        for iso, label, ctx in d.events:
+            out.append(f"<event when={quoteattr(iso)} label={quoteattr(label)}>{escape(ctx)}</event>")
+        out.append("</doc>")
+    for e in register.entries:
+        out.append(f"<entry kind={quoteattr(e.kind)} id={quoteattr(e.id)} page={quoteattr(e.page)}>")
+        for t, n in e.names:
+            out.append(f"<name type={quoteattr(t)}>{escape(n)}</name>")
+        out.append(f"<desc>{escape(e.desc)}</desc><life>{escape(e.life)}</life>"
+                   f"<occupation>{escape(e.occupation)}</occupation>")
+        for t, v in e.idnos:
+            link = authority_link(t, v)
+            if link:
+                out.append(f"<idno type={quoteattr(t)} label={quoteattr(link[0])} href={quoteattr(link[1])}>{escape(v)}</idno>")
+        out.append("</entry>")
+    unknown: dict[tuple[str, str], list[str]] = {}
+    for d in docs:
+        for kind, txt in d.unknown:
+            unknown.setdefault((kind, txt), []).append(d.name)
+    for (kind, txt), names in sorted(unknown.items()):
+        out.append(f"<unknown kind={quoteattr(kind)} text={quoteattr(txt)}>"
+                   + "".join(f"<in doc={quoteattr(n)}/>" for n in names) + "</unknown>")
+    out.append("</site>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- Saxon
+
+_PROC = None
+
+
+def _processor():
+    """One Saxon processor per process (SaxonC does not like several)."""
+    global _PROC
+    if _PROC is None:
+        from saxonche import PySaxonProcessor
+        _PROC = PySaxonProcessor(license=False)
+    return _PROC
+
+
+class Stylesheets:
+    """The site's stylesheets, each compiled once."""
+
+    def __init__(self, xslt_dir: Path = XSLT_DIR):
+        self.proc = _processor()
+        xp = self.proc.new_xslt30_processor()
+        self.doc = self._compile(xp, xslt_dir / "tei2html.xsl")
+        self.pages = self._compile(xp, xslt_dir / "site-pages.xsl")
+
+    @staticmethod
+    def _compile(xp, path: Path):
+        try:
+            exe = xp.compile_stylesheet(stylesheet_file=str(path))
+        except Exception as exc:
+            raise SiteError(f"{path}: the stylesheet does not compile: {exc}") from None
+        if exe is None:
+            raise SiteError(f"{path}: the stylesheet does not compile")
+        return exe
+
+    def string(self, s: str):
+        return self.proc.make_string_value(s)
+
+    def render_doc(self, xml_text: str, params: dict[str, str], register_node) -> str:
+        node = self.proc.parse_xml(xml_text=xml_text)
+        exe = self.doc
+        for k, v in params.items():
+            exe.set_parameter(k, self.string(v))
+        if register_node is not None:
+            exe.set_parameter("register", register_node)
+        return exe.transform_to_string(xdm_node=node)
+
+    def render_page(self, summary_node, page: str) -> str:
+        exe = self.pages
+        exe.set_parameter("page", self.string(page))
+        exe.set_parameter("root", self.string(""))
+        return exe.transform_to_string(xdm_node=summary_node)
+
+
+# --------------------------------------------------------------------------- the build
+
+@dataclass
+class SiteReport:
+    out_dir: Path
+    documents: int = 0
+    pages: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders give their *.xml (not the register/ subfolder, not hidden files)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.glob("*.xml") if not x.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def _safe_name(stem: str, taken: set[str]) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "document"
+    base, i = name, 2
+    while name.lower() in taken:
+        name = f"{base}-{i}"
+        i += 1
+    taken.add(name.lower())
+    return name
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None, out_dir: str | Path, *,
+               progress: Callable[[Path], None] | None = None, xslt_dir: Path | None = None) -> SiteReport:
+    """Write the HTML edition of ``tei_paths`` into ``out_dir``; return what was done and what failed.
+
+    ``register_dir`` holds persons.xml, places.xml, orgs.xml (None: the folder
+    ``register`` beside the first input, when there is one).
+    """
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    paths = expand_paths(tei_paths)
+    if register_dir is None and paths:
+        first = paths[0] if paths[0].is_dir() else paths[0].parent
+        register_dir = first / "register"
+    report = SiteReport(out_dir=out)
+    try:
+        register = load_register(Path(register_dir) if register_dir else None)
+    except SiteError as exc:
+        report.errors.append(f"register: {exc}")
+        register = Register()
+    reg_ids = register.ids()
+    sheets = Stylesheets(xslt_dir or XSLT_DIR)
+
+    # 1. read and summarise every document
+    docs: list[DocSummary] = []
+    taken: set[str] = set()
+    for path in paths:
+        try:
+            tree = _parse(path)
+            root = tree.getroot()
+            if root.tag not in (T + "TEI", T + "teiCorpus"):
+                ns = etree.QName(root).namespace or "no namespace"
+                raise SiteError(f"{path}: not a TEI P5 document (root element <{etree.QName(root).localname}> "
+                                f"in {ns}); expected <TEI> in {TEI_NS}")
+            docs.append(summarise(tree, _safe_name(path.stem, taken), path, reg_ids))
+        except SiteError as exc:
+            report.errors.append(str(exc))
+        except Exception as exc:  # a bug or a very odd file: name it, go on
+            report.errors.append(f"{path}: cannot be summarised: {exc}")
+    docs.sort(key=lambda d: d.sort_key)
+
+    # 2. assets, register copies
+    (out / "doc").mkdir(parents=True, exist_ok=True)
+    (out / "tei").mkdir(parents=True, exist_ok=True)
+    assets = out / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for f in ("site.css", "site.js"):
+        shutil.copyfile((xslt_dir or XSLT_DIR) / "assets" / f, assets / f)
+    if register.files:
+        (out / "tei" / "register").mkdir(parents=True, exist_ok=True)
+        for f in register.files:
+            shutil.copyfile(f, out / "tei" / "register" / f.name)
+
+    # 3. one page per document
+    register_node = sheets.proc.parse_xml(xml_text=register.lookup_xml())
+    written: list[DocSummary] = []
+    for i, d in enumerate(docs):
+        prev_d = docs[i - 1] if i > 0 else None
+        next_d = docs[i + 1] if i + 1 < len(docs) else None
+        params = {
+            "root": "../",
+            "doc-name": d.name,
+            "tei-href": f"../tei/{d.name}.xml",
+            "pdf-href": f"../{PDF_DIR}/{d.name}.pdf",
+            "prev-href": f"{prev_d.name}.html" if prev_d else "",
+            "prev-title": prev_d.title if prev_d else "",
+            "next-href": f"{next_d.name}.html" if next_d else "",
+            "next-title": next_d.title if next_d else "",
+        }
+        try:
+            tree = _parse(d.path)
+            xml_text = etree.tostring(tree.getroot(), encoding="unicode")
+            html = sheets.render_doc(xml_text, params, register_node)
+            if not html or "<main" not in html:
+                raise SiteError("the stylesheet produced no page")
+            _write(out / "doc" / f"{d.name}.html", html)
+            shutil.copyfile(d.path, out / "tei" / f"{d.name}.xml")
+            written.append(d)
+        except SiteError as exc:
+            msg = str(exc)
+            report.errors.append(msg if msg.startswith(str(d.path)) else f"{d.path}: {msg}")
+        except Exception as exc:
+            first = " ".join(str(exc).split())[:300]
+            report.errors.append(f"{d.path}: the stylesheet cannot render it: {first}")
+        if progress:
+            progress(d.path)
+    if len(written) != len(docs):
+        # the neighbours of a failed page link to it: render them again without it
+        # only when needed (rare), keeping the normal path fast.
+        _relink(out, written)
+    report.documents = len(written)
+
+    # 4. overview pages
+    summary_node = sheets.proc.parse_xml(xml_text=_summary_xml(written, register))
+    for page in ("index", "persons", "places", "orgs", "chronology"):
+        try:
+            _write(out / f"{page}.html", sheets.render_page(summary_node, page))
+            report.pages += 1
+        except Exception as exc:
+            report.errors.append(f"{(xslt_dir or XSLT_DIR) / 'site-pages.xsl'}: page {page}: {exc}")
+    report.pages += report.documents
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _relink(out: Path, written: list[DocSummary]) -> None:
+    """Point previous/next links past documents whose page failed (string edit of the few pages concerned)."""
+    names = [d.name for d in written]
+    for i, d in enumerate(written):
+        page = out / "doc" / f"{d.name}.html"
+        html = page.read_text("utf-8")
+        fixed = html
+        for rel, other in (("prev", written[i - 1] if i > 0 else None),
+                           ("next", written[i + 1] if i + 1 < len(written) else None)):
+            m = re.search(r'<a href="([^"]+)\.html" rel="%s">' % rel, fixed)
+            if not m or m.group(1) in names and other and m.group(1) == other.name:
+                continue
+            if other is None:
+                fixed = re.sub(r'<li class="%s">.*?</li>' % rel, "", fixed, count=1, flags=re.S)
+            else:
+                fixed = re.sub(r'(<li class="%s"><a href=")[^"]+(\.html" rel="%s">.*?<span class="pn-title">)[^<]*'
+                               % (rel, rel), lambda m2: m2.group(1) + other.name + m2.group(2) + escape(other.title),
+                               fixed, count=1, flags=re.S)
+        if fixed != html:
+            _write(page, fixed)
+
+
+# --------------------------------------------------------------------------- link check
+
+def check_links(site_dir: str | Path, *, optional_prefixes: tuple[str, ...] = ()) -> list[str]:
+    """Every internal href/src of every page must reach a file, and its #fragment an id there.
+
+    ``optional_prefixes`` (paths relative to the site root, e.g. ``("pdf/",)``)
+    name folders written by a later build step: links into them are not
+    checked while the folder does not exist.
+    """
+    import lxml.html
+    from urllib.parse import unquote, urlsplit
+
+    site = Path(site_dir).resolve()
+    ids: dict[Path, set[str]] = {}
+
+    def page_ids(p: Path) -> set[str]:
+        if p not in ids:
+            doc = lxml.html.parse(str(p)).getroot()
+            ids[p] = {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")}
+        return ids[p]
+
+    problems: list[str] = []
+    for page in sorted(site.rglob("*.html")):
+        doc = lxml.html.parse(str(page)).getroot()
+        for el in doc.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for attr in ("href", "src"):
+                url = el.get(attr)
+                if url is None:
+                    continue
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    if parts.scheme not in ("http", "https", "mailto"):
+                        problems.append(f"{page.relative_to(site)}: {attr}={url!r} uses scheme {parts.scheme!r}")
+                    continue
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+                try:
+                    rel = target.relative_to(site).as_posix()
+                except ValueError:
+                    problems.append(f"{page.relative_to(site)}: {url!r} leaves the site")
+                    continue
+                if any(rel.startswith(p) for p in optional_prefixes) and not (site / rel.split("/")[0]).exists():
+                    continue
+                if not target.is_file():
+                    problems.append(f"{page.relative_to(site)}: {url!r} -> missing file {rel}")
+                    continue
+                if parts.fragment and target.suffix == ".html":
+                    if unquote(parts.fragment) not in page_ids(target):
+                        problems.append(f"{page.relative_to(site)}: {url!r} -> no id {parts.fragment!r} in {rel}")
+    return problems
