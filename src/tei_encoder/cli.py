@@ -29,3 +29,4 @@ from .cli_validate import validate; main.add_command(validate)  # noqa: E402
 from .cli_register import evaluate, register  # noqa: E402
 main.add_command(evaluate)
 main.add_command(register)
+from .cli_render import render; main.add_command(render)  # noqa: E402

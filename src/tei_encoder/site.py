@@ -39,6 +39,7 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"t": TEI_NS}
 T = "{%s}" % TEI_NS
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 #: Stylesheets and page assets; overridable for installed copies.
 XSLT_DIR = Path(os.environ.get("TEI_ENCODER_XSLT", Path(__file__).resolve().parents[2] / "xslt"))
@@ -155,7 +156,7 @@ class Entry:
     id: str
     file: str
     page: str
-    names: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
+    names: list[tuple[str, str, str]] = field(default_factory=list)  # (type, text, xml:lang)
     desc: str = ""
     life: str = ""
     occupation: str = ""
@@ -163,7 +164,7 @@ class Entry:
 
     @property
     def preferred(self) -> str:
-        for t, n in self.names:
+        for t, n, _ in self.names:
             if t == "preferred":
                 return n
         return self.names[0][1] if self.names else self.id
@@ -200,7 +201,7 @@ def load_register(register_dir: Path | None) -> Register:
                 for n in el.findall(T + name_tag):
                     txt = plain(n)
                     if txt:
-                        e.names.append((n.get("type") or "", txt))
+                        e.names.append((n.get("type") or "", txt, n.get(XML_LANG) or ""))
                 d = el.find(f"{T}note[@type='description']")
                 if d is None:
                     d = el.find(T + "note")
@@ -212,7 +213,12 @@ def load_register(register_dir: Path | None) -> Register:
                     b = b or (_text(birth) if birth is not None else "")
                     dd = dd or (_text(death) if death is not None else "")
                     e.life = f"{b or '?'}–{dd}" if (b or dd) else ""
-                e.occupation = "; ".join(_text(o) for o in el.findall(T + "occupation") if _text(o))
+                occ = []
+                for o in el.findall(T + "occupation"):
+                    if _text(o):
+                        span = "–".join(x for x in (o.get("from", "")[:4], o.get("to", "")[:4]) if x)
+                        occ.append(_text(o) + (f" ({span})" if span else ""))
+                e.occupation = "; ".join(occ)
                 for i in el.findall(T + "idno"):
                     t, v = (i.get("type") or "").lower(), _text(i)
                     if v:
@@ -370,8 +376,8 @@ def _summary_xml(docs: list[DocSummary], register: Register) -> str:
         out.append("</doc>")
     for e in register.entries:
         out.append(f"<entry kind={quoteattr(e.kind)} id={quoteattr(e.id)} page={quoteattr(e.page)}>")
-        for t, n in e.names:
-            out.append(f"<name type={quoteattr(t)}>{escape(n)}</name>")
+        for t, n, lang in e.names:
+            out.append(f"<name type={quoteattr(t)} lang={quoteattr(lang)}>{escape(n)}</name>")
         out.append(f"<desc>{escape(e.desc)}</desc><life>{escape(e.life)}</life>"
                    f"<occupation>{escape(e.occupation)}</occupation>")
         for t, v in e.idnos:
@@ -540,10 +546,8 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
 
     # 3. one page per document
     register_node = sheets.proc.parse_xml(xml_text=register.lookup_xml())
-    written: list[DocSummary] = []
-    for i, d in enumerate(docs):
-        prev_d = docs[i - 1] if i > 0 else None
-        next_d = docs[i + 1] if i + 1 < len(docs) else None
+
+    def render(d: DocSummary, prev_d: DocSummary | None, next_d: DocSummary | None) -> str | None:
         params = {
             "root": "../",
             "doc-name": d.name,
@@ -559,22 +563,34 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
             xml_text = etree.tostring(tree.getroot(), encoding="unicode")
             html = sheets.render_doc(xml_text, params, register_node)
             if not html or "<main" not in html:
-                raise SiteError("the stylesheet produced no page")
+                raise SiteError(f"{d.path}: the stylesheet produced no page")
             _write(out / "doc" / f"{d.name}.html", html)
-            shutil.copyfile(d.path, out / "tei" / f"{d.name}.xml")
-            written.append(d)
+            return None
         except SiteError as exc:
             msg = str(exc)
-            report.errors.append(msg if msg.startswith(str(d.path)) else f"{d.path}: {msg}")
+            return msg if msg.startswith(str(d.path)) else f"{d.path}: {msg}"
         except Exception as exc:
             first = " ".join(str(exc).split())[:300]
-            report.errors.append(f"{d.path}: the stylesheet cannot render it: {first}")
+            return f"{d.path}: the stylesheet cannot render it: {first}"
+
+    failed: set[str] = set()
+    for i, d in enumerate(docs):
+        err = render(d, docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
+        if err:
+            report.errors.append(err)
+            failed.add(d.name)
+        else:
+            shutil.copyfile(d.path, out / "tei" / f"{d.name}.xml")
         if progress:
             progress(d.path)
-    if len(written) != len(docs):
-        # the neighbours of a failed page link to it: render them again without it
-        # only when needed (rare), keeping the normal path fast.
-        _relink(out, written)
+    written = [d for d in docs if d.name not in failed]
+    if failed:  # neighbours of a failed page: render them again so prev/next skip it
+        for i, d in enumerate(docs):
+            if d.name in failed:
+                continue
+            if (i > 0 and docs[i - 1].name in failed) or (i + 1 < len(docs) and docs[i + 1].name in failed):
+                j = written.index(d)
+                render(d, written[j - 1] if j > 0 else None, written[j + 1] if j + 1 < len(written) else None)
     report.documents = len(written)
 
     # 4. overview pages
@@ -588,28 +604,6 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     report.pages += report.documents
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _relink(out: Path, written: list[DocSummary]) -> None:
-    """Point previous/next links past documents whose page failed (string edit of the few pages concerned)."""
-    names = [d.name for d in written]
-    for i, d in enumerate(written):
-        page = out / "doc" / f"{d.name}.html"
-        html = page.read_text("utf-8")
-        fixed = html
-        for rel, other in (("prev", written[i - 1] if i > 0 else None),
-                           ("next", written[i + 1] if i + 1 < len(written) else None)):
-            m = re.search(r'<a href="([^"]+)\.html" rel="%s">' % rel, fixed)
-            if not m or m.group(1) in names and other and m.group(1) == other.name:
-                continue
-            if other is None:
-                fixed = re.sub(r'<li class="%s">.*?</li>' % rel, "", fixed, count=1, flags=re.S)
-            else:
-                fixed = re.sub(r'(<li class="%s"><a href=")[^"]+(\.html" rel="%s">.*?<span class="pn-title">)[^<]*'
-                               % (rel, rel), lambda m2: m2.group(1) + other.name + m2.group(2) + escape(other.title),
-                               fixed, count=1, flags=re.S)
-        if fixed != html:
-            _write(page, fixed)
 
 
 # --------------------------------------------------------------------------- link check

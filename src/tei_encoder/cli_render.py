@@ -1,0 +1,91 @@
+"""`tei-encoder render html|pdf ...` and the site step of `tei-encoder build`.
+
+`render` is a click group: each output format is one sub-command in this file
+(`html` here; `pdf` is added beside it the same way). Shared options live in
+`_inputs`/`_output` so the formats stay alike.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_encode import build_step
+
+
+def _progress_enabled() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _inputs(fn):
+    """PATH... (TEI files or folders of them) and --register, shared by every format."""
+    fn = click.option("--register", "register_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                      help="Register folder with persons.xml, places.xml, orgs.xml "
+                           "(default: register/ beside the first input).")(fn)
+    fn = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def render() -> None:
+    """Publish TEI files: `render html` writes the static site (`render pdf` the PDFs).
+
+    \b
+    Example:
+      tei-encoder render html tei/ -o site
+    """
+
+
+def run_html(paths, out_dir: Path, register_dir: Path | None, *, verbose: bool = False) -> int:
+    """Build the site; print one line per failed file and a summary; return the number of failures."""
+    from .site import SiteError, build_site
+
+    done = [0]
+
+    def progress(path):
+        done[0] += 1
+        if _progress_enabled():
+            click.echo(f"\rrendering {done[0]} … {path.name[:40]:40}", err=True, nl=False)
+
+    try:
+        report = build_site(paths, register_dir, out_dir, progress=progress)
+    except SiteError as exc:  # a stylesheet that does not compile, an unwritable folder
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    if _progress_enabled():
+        click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+    for e in report.errors:
+        click.echo(f"error: {e}", err=True)
+    click.echo(f"site: {report.documents} documents, {report.pages} pages in {out_dir}/ "
+               f"({report.seconds:.1f} s); {len(report.errors)} failed", err=True)
+    if verbose:
+        click.echo(f"open {Path(out_dir) / 'index.html'}")
+    return len(report.errors)
+
+
+@render.command("html")
+@_inputs
+@click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the site.")
+@click.option("-v", "--verbose", is_flag=True, help="Say where the site is.")
+def html(paths, register_dir, out_dir, verbose):
+    """Render TEI files (or folders of them) as a static HTML site.
+
+    Writes index, persons, places, organisations and chronology pages, a page
+    per document, and a copy of each TEI file. A file that cannot be rendered
+    gets one error line; the rest of the site is still written (exit 1).
+
+    \b
+    Example:
+      tei-encoder render html tei/ -o site
+      tei-encoder render html ../shared/reference/external-tei/frus--*.xml -o /tmp/frus
+    """
+    sys.exit(1 if run_html(list(paths), out_dir, register_dir, verbose=verbose) else 0)
+
+
+@build_step(20)
+def _site(tei_dir: Path, verbose: bool) -> int:
+    """`build`: the site of the whole edition in site/."""
+    return 1 if run_html([tei_dir], Path("site"), Path(tei_dir) / "register", verbose=verbose) else 0
