@@ -30,3 +30,4 @@ from .cli_register import evaluate, register  # noqa: E402
 main.add_command(evaluate)
 main.add_command(register)
 from .cli_render import render; main.add_command(render)  # noqa: E402
+from .cli_exchange import export, serve; main.add_command(export); main.add_command(serve)  # noqa: E402

@@ -73,6 +73,7 @@ class Source:
     translators: list[str] = field(default_factory=list)
     obtainers: list[str] = field(default_factory=list)
     funder: str | None = None
+    credit: str | None = None                # the credit line as written ("This document was made possible …")
     original_language: str | None = None     # language name as written, e.g. "Romanian"
     classification: str | None = None        # "Top Secret", "Secret"
     source_url: str | None = None

@@ -179,6 +179,7 @@ def read_wilson(text: Text, name: str, path: str) -> Source:
         m = FUNDER.match(lines[i].text)
         if m:
             src.funder = src.funder or m.group("funder").strip()
+            src.credit = src.credit or lines[i].text
             page.take(i)
     citation_block = _find_citation_block(page, cursor, end)
     if citation_block is not None:
@@ -372,6 +373,7 @@ def _read_labelled(page: _Page, src: Source, end: int) -> int | None:
         elif label == "credits":
             m = FUNDER.match(joined)
             src.funder = m.group("funder").strip() if m else joined
+            src.credit = joined
         elif label == "original language":
             src.original_language = joined
     return body_start if body_start is not None else labels[-1] + 1

@@ -168,8 +168,22 @@ def _register(dir_: str, stamp: tuple) -> tuple[etree._ElementTree, tuple[str, .
     return etree.ElementTree(root), tuple(ids)
 
 
-def register_for(file: Path):
-    d = find_register_dir(file)
+def _register_from_refs(file: Path, tree) -> Path | None:
+    """The register a document's own @ref paths point to ("../tei/register/persons.xml#x")."""
+    if tree is None:
+        return None
+    for ref in tree.getroot().xpath("//@ref[contains(., '.xml#')]")[:20]:
+        path = ref.split("#", 1)[0]
+        if "://" in path or path.startswith("/"):
+            continue
+        cand = (file.resolve().parent / path).resolve().parent
+        if cand.is_dir() and any(cand.glob("*.xml")):
+            return cand
+    return None
+
+
+def register_for(file: Path, tree=None):
+    d = _register_from_refs(file, tree) or find_register_dir(file)
     if d is None:
         return None, ()
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(d.glob("*.xml")))
@@ -308,7 +322,7 @@ def _hint_for_ref(value: str, ids: tuple[str, ...]) -> str:
 
 
 def _run_sch(schema: Schematron, tree, ref: SchemaRef, file: Path) -> list[Problem]:
-    reg_tree, ids = register_for(file)
+    reg_tree, ids = register_for(file, tree)
     params = {}
     if reg_tree is not None:
         params["register"] = reg_tree.getroot()

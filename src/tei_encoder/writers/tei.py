@@ -122,8 +122,11 @@ class TeiWriter:
         av = _el(ps, "availability")
         _el(av, "p", src.rights or "Rights as stated by the holding archive; the source page gives no rights statement.")
 
-        if src.notes:
+        if src.notes or src.credit:
             ns = _el(fd, "notesStmt")
+            if src.credit:
+                n = _el(ns, "note", type="credits")
+                self._inline(n, src.credit, ctx, dates=False)
             for note in src.notes:
                 n = _el(ns, "note", type="page")
                 self._inline(n, note, ctx)
