@@ -389,11 +389,24 @@
   </xsl:template>
 
   <xsl:template match="tei:div/tei:head">
-    <h2 class="head"><xsl:apply-templates/></h2>
+    <h2 class="head"><xsl:apply-templates/><xsl:call-template name="attached-notes"/></h2>
   </xsl:template>
 
   <xsl:template match="tei:p">
-    <p class="p"><xsl:apply-templates/></p>
+    <p class="p"><xsl:apply-templates/><xsl:call-template name="attached-notes"/></p>
+  </xsl:template>
+
+  <!-- A note that stands as a block of its own in a div (type "damage" on a
+       damaged block, say) becomes a footnote whose call ends the block before it. -->
+  <xsl:template name="attached-notes">
+    <xsl:if test="parent::tei:div">
+      <xsl:apply-templates select="following-sibling::*[1][self::tei:note]" mode="attached"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="attached">
+    <span class="fn fn-note fn-{(@type, 'editorial')[1]}"><xsl:apply-templates/></span>
+    <xsl:apply-templates select="following-sibling::*[1][self::tei:note]" mode="attached"/>
   </xsl:template>
 
   <xsl:template match="tei:opener">
@@ -524,8 +537,11 @@
 
   <!-- A note that is a block of its own (in a div) is still a footnote, attached to the next block. -->
   <xsl:template match="tei:div/tei:note">
-    <p class="note-block"><span class="fn fn-note fn-{(@type, 'editorial')[1]}"><xsl:apply-templates/></span></p>
+    <p class="note-block"><span class="fn fn-note fn-{(@type, 'editorial')[1]}"><xsl:apply-templates/></span>
+      <xsl:apply-templates select="following-sibling::*[1][self::tei:note]" mode="attached"/></p>
   </xsl:template>
+
+  <xsl:template match="tei:div/tei:note[preceding-sibling::*[1][self::tei:head or self::tei:p or self::tei:note]]" priority="2"/>
 
   <xsl:template match="tei:ref[@type = 'noteAnchor']">
     <span class="fn fn-anchor">
