@@ -89,3 +89,77 @@ def html(paths, register_dir, out_dir, verbose):
 def _site(tei_dir: Path, verbose: bool) -> int:
     """`build`: the site of the whole edition in site/."""
     return 1 if run_html([tei_dir], Path("site"), Path(tei_dir) / "register", verbose=verbose) else 0
+
+
+# ---------------------------------------------------------------------------
+# `render pdf` and the PDF step of `build` (issue 6; the code is in pdf.py)
+# ---------------------------------------------------------------------------
+
+def run_pdf(paths, out_dir: Path, register_dir: Path | None, *, volume: bool = True, jobs: int = 2,
+            title: str | None = None, verbose: bool = False) -> int:
+    """Write the PDFs; print one line per failed document and a summary; return the number of failures."""
+    import time
+
+    from .pdf import PdfError, render_pdfs
+
+    t0 = time.perf_counter()
+    done = [0]
+
+    def progress(result):
+        done[0] += 1
+        if result.status == "failed":
+            if _progress_enabled():
+                click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+            click.echo(result.line(), err=True)
+        elif verbose:
+            click.echo(result.line())
+        elif _progress_enabled():
+            click.echo(f"\rPDF {done[0]} … {Path(result.source).name[:40]:40}", err=True, nl=False)
+
+    try:
+        run = render_pdfs(paths, out_dir, volume=volume, jobs=jobs, register_dir=register_dir,
+                          edition_title=title, progress=progress)
+    except PdfError as exc:  # the stylesheet does not compile, say
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    if _progress_enabled():
+        click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+    for w in run.warnings:
+        click.echo(f"warning: {w}", err=True)
+    written = [r for r in run.results if r.status == "written"]
+    click.echo(f"pdf: {len(written)} PDFs ({sum(r.pages for r in written)} pages) in {out_dir}/ "
+               f"({time.perf_counter() - t0:.1f} s); {run.failed} failed", err=True)
+    return run.failed
+
+
+@render.command("pdf")
+@_inputs
+@click.option("-o", "--output", "out_dir", default="pdf", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the PDFs.")
+@click.option("--volume/--no-volume", default=True, show_default=True,
+              help="Also write the whole edition as one volume, edition.pdf.")
+@click.option("--title", default=None, help="The volume's title (title page, PDF metadata).")
+@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the layout.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per PDF written.")
+def pdf(paths, register_dir, out_dir, volume, title, jobs, verbose):
+    """Render TEI files (or folders of them) as PDF/A-3b, one PDF per document
+    (OUT/<name>.pdf) and the volume (OUT/edition.pdf: title page, contents,
+    documents in date order, index of persons).
+
+    A document that cannot be rendered gets one error line naming it; the
+    others are still written (exit 1).
+
+    \b
+    Example:
+      tei-encoder render pdf tei/ -o pdf
+      tei-encoder render pdf tei/000_daf40f914c803129.xml --no-volume -o /tmp/one
+    """
+    sys.exit(1 if run_pdf(list(paths), out_dir, register_dir, volume=volume, jobs=jobs, title=title,
+                          verbose=verbose) else 0)
+
+
+@build_step(30)
+def _pdf(tei_dir: Path, verbose: bool) -> int:
+    """`build`: a PDF per document and the volume in pdf/."""
+    return 1 if run_pdf([tei_dir], Path("pdf"), Path(tei_dir) / "register", verbose=verbose) else 0
