@@ -1,0 +1,64 @@
+"""Date expressions found and normalised (ENCODING.md, Dates)."""
+from __future__ import annotations
+
+import pytest
+
+from tei_encoder.annotate.dates import find_dates, parse_standalone
+
+
+def dates(text, doc="1978-05-07"):
+    return [(text[s.start:s.end], dict(s.attrs)) for s in find_dates(text, doc)]
+
+
+@pytest.mark.parametrize("text, found, attrs", [
+    ("on 22 August 1963 he", "22 August 1963", {"when": "1963-08-22"}),
+    ("dated August 22, 1963.", "August 22, 1963", {"when": "1963-08-22"}),
+    ("Date: May 7th, 1978", "May 7th, 1978", {"when": "1978-05-07"}),
+    ("“15” October 1956", "“15” October 1956", {"when": "1956-10-15"}),
+    ("visited Beijing in May 1960 upon", "May 1960", {"when": "1960-05"}),
+    ("Pyongyang, 28 th September, 1955", "28 th September, 1955", {"when": "1955-09-28"}),
+    ("between 1972 April 4 and 11.", "between 1972 April 4 and 11", {"from": "1972-04-04", "to": "1972-04-11"}),
+    ("From 16 July to 23 August 1981 Chen", "From 16 July to 23 August 1981", {"from": "1981-07-16", "to": "1981-08-23"}),
+    ("from 24 May to 11 June 1956", "from 24 May to 11 June 1956", {"from": "1956-05-24", "to": "1956-06-11"}),
+    ("January-December 1978", "January-December 1978", {"from": "1978-01", "to": "1978-12"}),
+    ("lived in China from 1920 to 1922 and", "from 1920 to 1922", {"from": "1920", "to": "1922"}),
+    ("Received: 27.X 62. at 08.40", "27.X 62", {"when": "1962-10-27"}),
+    ("Arrived: 24.10.62 16:30", "24.10.62", {"when": "1962-10-24"}),
+])
+def test_dates_are_found_and_normalised(text, found, attrs):
+    assert (found, attrs) in dates(text)
+
+
+def test_date_without_year_is_resolved_against_the_document_date_and_says_so():
+    [(text, attrs)] = dates("on 8 October of this year he had", doc="1956-10-15")
+    assert text == "8 October"
+    assert attrs == {"when": "1956-10-08", "cert": "medium", "evidence": "conjecture"}
+
+
+def test_without_a_document_date_a_yearless_date_is_not_guessed():
+    assert dates("on 8 October he had", doc=None) == []
+
+
+def test_two_years_are_two_dates():
+    assert [t for t, _ in dates("the 1976 and 1977 [visits] to the USSR")] == ["1976", "1977"]
+
+
+@pytest.mark.parametrize("text", [
+    "on the occasion of the 60th birthday",
+    "emphasized by the 20th and 22nd congresses",
+    "TELEGRAM 057.139 and No. 1977",
+    "loans worth over 300 million rubles",
+    "Report 4262/1954 was sent",
+    "amounting to 1500 tons",
+    "on Wednesday at 5 p.m.",
+    "sent at 2035 30 September",
+])
+def test_not_dates(text):
+    found = [t for t, a in dates(text) if t not in ("30 September",)]
+    assert found == []
+
+
+def test_a_line_that_is_only_a_date():
+    assert parse_standalone("August, 1981") == "1981-08"
+    assert parse_standalone("April 02, 1962") == "1962-04-02"
+    assert parse_standalone("Telegram from Moscow") is None

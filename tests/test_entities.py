@@ -1,0 +1,124 @@
+"""Persons, places and organisations: tagged, bounded and linked as ENCODING.md says."""
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import REGISTER, SEEDS
+from tei_encoder.annotate.entities import EntityTagger
+from tei_encoder.cli import main
+from tei_encoder.register import Register
+
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+
+
+def tagger():
+    return EntityTagger(Register.load(REGISTER))
+
+
+def tags(text, date="1963-08-22"):
+    t = tagger()
+    t.start_document([text], date)
+    return [(text[s.start:s.end], s.tag, (s.attr("ref") or "").split("#")[-1] or None, s.attr("cert"))
+            for s in t.find(text, date)]
+
+
+def test_titles_stay_outside_names_and_names_link_to_the_register():
+    found = tags("He met comrade Kim Il Sung and Cde. Ivanov.", "1956-10-15")
+    assert ("Kim Il Sung", "persName", "kim-il-sung", None) in found
+    assert any(text == "Ivanov" and tag == "persName" and ref for text, tag, ref, _ in found)
+
+
+def test_initials_and_supplied_first_names_belong_to_the_name():
+    found = [f[:2] for f in tags("D.A. Kunaev relayed it to [Anastas] Mikoyan and I. Vinogradov.", "1978-05-07")]
+    assert ("D.A. Kunaev", "persName") in found
+    assert ("[Anastas] Mikoyan", "persName") in found
+    assert ("I. Vinogradov", "persName") in found
+
+
+def test_spelling_variants_link_to_one_entry():
+    a = dict((t, r) for t, _, r, _ in tags("Comrade Puzanov and Comrade Pusanov", "1960-08-30"))
+    assert a["Puzanov"] == a["Pusanov"] is not None
+
+
+def test_organisations_by_their_longest_name_and_abbreviations():
+    found = [f[:2] for f in tags("the Central Committee of the CPSU, the KWP CC, the CC KWP and the Socialist Mass Party")]
+    assert ("Central Committee of the CPSU", "orgName") in found
+    assert ("KWP CC", "orgName") in found and ("CC KWP", "orgName") in found
+    assert ("Socialist Mass Party", "orgName") in found
+    assert not any(tag == "placeName" for _, tag in found)       # no country inside an organisation
+
+
+def test_places_without_articles_or_possessives_and_no_adjectives():
+    found = [f[:2] for f in tags("the DPRK's proposals, Soviet aid to North Korea and the Chinese in Pyongyang")]
+    assert ("DPRK", "placeName") in found and ("North Korea", "placeName") in found
+    assert ("Pyongyang", "placeName") in found
+    assert not any(text in ("Soviet", "Chinese") for text, _ in found)
+
+
+def test_unknown_names_are_tagged_low_certainty_without_a_link():
+    found = tags("Ambassador Zbigniew Kowalczyk met Comrade Pak Tong-hwi.")
+    assert ("Zbigniew Kowalczyk", "persName", None, "low") in found
+    assert ("Pak Tong-hwi", "persName", None, "low") in found
+
+
+def test_a_person_named_only_by_office_is_not_tagged():
+    assert tags("the Soviet ambassador told the Romanian ambassador") == []
+
+
+def test_bare_surname_refers_to_the_person_named_in_full_in_the_document():
+    text = "Soviet Ambassador Vasily Moskovsky received him. Moskovsky said no."
+    found = tags(text)
+    refs = {t: r for t, tag, r, _ in found if tag == "persName"}
+    assert refs["Moskovsky"] == refs["Vasily Moskovsky"] is not None
+
+
+def test_ambiguous_form_is_not_linked_to_a_guess():
+    """A form two register entries share is linked only if the date rules one out."""
+    reg = Register.load(REGISTER)
+    shared = {}
+    for e in reg.entries:
+        for n in e.names:
+            shared.setdefault((e.kind, n.text), set()).add(e.id)
+    t = EntityTagger(reg)
+    for (kind, text), ids in shared.items():
+        if len(ids) > 1:
+            t.start_document([text], None)
+            for s in t.find(text, None):
+                assert not s.attr("ref"), f"{text!r} linked without evidence"
+            break
+
+
+def test_every_ref_in_the_seeds_resolves_to_one_register_entry(encoded_seeds):
+    out, _ = encoded_seeds
+    ids = {e.id for e in Register.load(REGISTER).entries}
+    n = 0
+    for f in out.glob("*.xml"):
+        for ref in etree.parse(str(f)).xpath("//@ref[contains(., 'register/')]"):
+            assert ref.split("#")[1] in ids
+            n += 1
+    assert n > 100
+
+
+def test_register_add_is_picked_up_by_the_next_encoding(tmp_path):
+    reg = tmp_path / "register"
+    shutil.copytree(REGISTER, reg)
+    text = "Skip to content\n\nMay 7, 1978\n\nA note\n\nAmbassador Zbigniew Kowalczyk met the Minister today and said it.\n"
+    src = tmp_path / "note.txt"
+    src.write_text(text, "utf-8")
+    out = tmp_path / "tei"
+    runner = CliRunner()
+    assert runner.invoke(main, ["encode", str(src), "-o", str(out), "--register", str(reg)]).exit_code == 0
+    r = runner.invoke(main, ["register", "unknown", str(out)])
+    assert "Zbigniew Kowalczyk" in r.output
+    r = runner.invoke(main, ["register", "add", "person", "Zbigniew Kowalczyk", "--register", str(reg),
+                             "--description", "Polish diplomat (test entry)"])
+    assert r.exit_code == 0 and "zbigniew-kowalczyk" in r.output
+    assert runner.invoke(main, ["encode", str(src), "-o", str(out), "--register", str(reg)]).exit_code == 0
+    tree = etree.parse(str(out / "note.xml"))
+    assert tree.xpath("//t:persName[. = 'Zbigniew Kowalczyk']/@ref", namespaces=NS) == \
+        ["../register/persons.xml#zbigniew-kowalczyk"]   # relative to the TEI file
+    r = runner.invoke(main, ["register", "add", "person", "Zbigniew Kowalczyk", "--register", str(reg)])
+    assert r.exit_code == 1 and "exists already" in r.output
