@@ -138,7 +138,12 @@
         </xsl:if>
         <xsl:for-each select="$header/profileDesc/correspDesc/correspAction">
           <dt><xsl:value-of select="if (@type = 'sent') then 'From' else if (@type = 'received') then 'To' else 'Correspondent'"/></dt>
-          <dd><xsl:value-of select="normalize-space(string-join((persName, orgName, name, placeName) ! normalize-space(), ', '))"/></dd>
+          <dd>
+            <xsl:for-each select="persName | orgName | name | placeName">
+              <xsl:apply-templates select="."/>
+              <xsl:if test="position() != last()">, </xsl:if>
+            </xsl:for-each>
+          </dd>
         </xsl:for-each>
         <xsl:if test="$msid/(repository, institution, settlement, collection, idno)">
           <dt>Archive</dt>
@@ -169,7 +174,12 @@
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/titleStmt/respStmt[persName or orgName or name[not(@type = 'software')]]">
           <dt><xsl:value-of select="normalize-space(resp)"/></dt>
-          <dd><xsl:value-of select="string-join((persName, orgName, name) ! normalize-space(), ', ')"/></dd>
+          <dd>
+            <xsl:for-each select="persName | orgName | name">
+              <xsl:apply-templates select="."/>
+              <xsl:if test="position() != last()">, </xsl:if>
+            </xsl:for-each>
+          </dd>
         </xsl:for-each>
         <xsl:for-each select="$header/fileDesc/titleStmt/author[normalize-space()]">
           <dt>Author</dt><dd><xsl:value-of select="normalize-space(.)"/></dd>
