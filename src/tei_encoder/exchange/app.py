@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -74,8 +75,8 @@ def create_app(tei_dir: Path, *, base_url: str = "http://127.0.0.1:8000/", regis
 
     async def oai_endpoint(request: Request):
         if request.method == "POST":
-            form = await request.form()
-            items = list(form.multi_items())
+            # application/x-www-form-urlencoded, as OAI-PMH prescribes (no multipart parser needed)
+            items = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
         else:
             items = list(request.query_params.multi_items())
         return Response(oai.handle(items).encode("utf-8"), media_type="text/xml; charset=utf-8")
