@@ -115,9 +115,6 @@
                   <xsl:if test="@archive != ''">
                     <xsl:text> · </xsl:text><span class="archive"><xsl:value-of select="@archive"/></span>
                   </xsl:if>
-                  <xsl:if test="citation != ''">
-                    <xsl:text> · </xsl:text><span class="citation"><xsl:value-of select="citation"/></span>
-                  </xsl:if>
                 </p>
                 <xsl:if test="abstract != ''"><p class="abstract"><xsl:value-of select="abstract"/></p></xsl:if>
               </article>
@@ -149,20 +146,25 @@
       <xsl:with-param name="content">
         <h1><xsl:value-of select="$info('title')"/></h1>
         <p class="lead">
-          <xsl:value-of select="count($entries)"/> entries of the edition's register, with the names
-          the sources use, authority records, and every document that mentions the <xsl:value-of select="$info('one')"/>.
+          The <xsl:value-of select="count($entries[key('mentions', concat(@kind, '|', @id))])"/> entries of the
+          edition's register that the documents mention, with the names the sources use, authority records, and
+          every document that mentions the <xsl:value-of select="$info('one')"/>; then the other
+          <xsl:value-of select="count($entries[not(key('mentions', concat(@kind, '|', @id)))])"/> entries of the register.
         </p>
-        <xsl:if test="$entries">
+        <xsl:variable name="cited" select="$entries[key('mentions', concat(@kind, '|', @id))]"/>
+        <xsl:variable name="others" select="$entries except $cited"/>
+        <xsl:if test="$cited">
           <nav class="letters" aria-label="Jump to letter">
             <ul>
-              <xsl:for-each-group select="$entries" group-by="upper-case(substring(site:sort-name(.), 1, 1))">
+              <xsl:for-each-group select="$cited" group-by="upper-case(substring(site:sort-name(.), 1, 1))">
                 <xsl:sort select="current-grouping-key()"/>
                 <li><a href="#letter-{string-to-codepoints(current-grouping-key())[1]}"><xsl:value-of select="current-grouping-key()"/></a></li>
               </xsl:for-each-group>
+              <xsl:if test="$others"><li><a href="#others-h">Others in the register</a></li></xsl:if>
             </ul>
           </nav>
         </xsl:if>
-        <xsl:for-each-group select="$entries" group-by="upper-case(substring(site:sort-name(.), 1, 1))">
+        <xsl:for-each-group select="$cited" group-by="upper-case(substring(site:sort-name(.), 1, 1))">
           <xsl:sort select="current-grouping-key()"/>
           <section class="letter" aria-labelledby="letter-{string-to-codepoints(current-grouping-key())[1]}">
             <h2 id="letter-{string-to-codepoints(current-grouping-key())[1]}"><xsl:value-of select="current-grouping-key()"/></h2>
@@ -172,6 +174,25 @@
             </xsl:for-each>
           </section>
         </xsl:for-each-group>
+        <xsl:if test="$others">
+          <section class="others" aria-labelledby="others-h">
+            <h2 id="others-h">Others in the register</h2>
+            <p>Entries of the register that the documents of this edition do not mention (yet).</p>
+            <ul class="compact-entries">
+              <xsl:for-each select="$others">
+                <xsl:sort select="lower-case(site:sort-name(.))"/>
+                <li id="{@id}" class="entry entry-{@kind}">
+                  <strong><xsl:value-of select="site:pref(.)"/></strong>
+                  <xsl:if test="life != ''"> (<xsl:value-of select="life"/>)</xsl:if>
+                  <xsl:if test="desc != ''">: <xsl:value-of select="desc"/></xsl:if>
+                  <xsl:for-each select="idno[@href]">
+                    <xsl:text> · </xsl:text><a href="{@href}" rel="external"><xsl:value-of select="@label"/><xsl:text> </xsl:text><xsl:value-of select="."/></a>
+                  </xsl:for-each>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </section>
+        </xsl:if>
         <xsl:variable name="unknown" select="/site/unknown[@kind = $kind]"/>
         <xsl:if test="$unknown">
           <section class="unknown" aria-labelledby="unknown-h">

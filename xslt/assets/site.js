@@ -64,6 +64,10 @@
       var open = document.activeElement && document.activeElement.closest && document.activeElement.closest(".ent");
       if (open) open.classList.add("tip-dismissed");
     });
+    document.addEventListener("mouseover", function (e) {
+      var ent = e.target.closest && e.target.closest(".ent.tip-dismissed");
+      if (ent && !ent.contains(e.relatedTarget)) ent.classList.remove("tip-dismissed");
+    });
     document.addEventListener("focusout", function (e) {
       var ent = e.target.closest && e.target.closest(".ent");
       if (ent) ent.classList.remove("tip-dismissed");
