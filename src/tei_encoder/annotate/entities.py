@@ -19,6 +19,7 @@ Matching is a walk over a token trie: linear in the text's length.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -32,7 +33,10 @@ TOKEN = re.compile(r"[^\W_]+")
 LEXICON = json.loads(resources.files("tei_encoder").joinpath("data/lexicon.json").read_text("utf-8"))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
+    if s.isascii():
+        return s.casefold()
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
@@ -47,6 +51,8 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     """Tokens of `text` with brackets removed from the view but offsets kept in the original."""
+    if "[" not in text and "]" not in text:
+        return [Tok(fold(m.group()), m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
     view = []
     index = []
     for i, ch in enumerate(text):
@@ -180,8 +186,10 @@ class EntityTagger:
     def start_document(self, texts: list[str], doc_date: str | None) -> None:
         """Learn which persons the document names in full, for their bare surnames later."""
         self.aliases, self.unknown_aliases = {}, set()
+        self._cache = {}
+        self._toks = {}
         for text in texts:
-            for c in self._candidates(text, doc_date, coref=False):
+            for c in self._base(text, doc_date):
                 if c.tag != "persName":
                     continue
                 words = [t for t in tokenize(text[c.start:c.end]) if len(t.raw) > 2 and t.raw[0].isupper()]
@@ -203,8 +211,29 @@ class EntityTagger:
     def _ref(self, e: Entry) -> str:
         return f"{self.ref_base}/{e.file}#{e.id}"
 
+    def _tokens(self, text: str) -> list[Tok]:
+        """tokenize(), remembered for the current document (texts are scanned several times)."""
+        cache = getattr(self, "_toks", None)
+        if cache is None:
+            cache = self._toks = {}
+        if text not in cache:
+            cache[text] = tokenize(text)
+        return cache[text]
+
+    def _base(self, text: str, doc_date: str | None) -> list[Candidate]:
+        """Register and pattern candidates of a text, computed once per document."""
+        key = (text, doc_date)
+        cache = getattr(self, "_cache", None)
+        if cache is None:
+            cache = self._cache = {}
+        if key not in cache:
+            cache[key] = self._candidates(text, doc_date, coref=False)
+        return cache[key]
+
     def _candidates(self, text: str, doc_date: str | None, coref: bool) -> list[Candidate]:
-        toks = tokenize(text)
+        if coref:
+            return self._base(text, doc_date) + self._coref(text)
+        toks = self._tokens(text)
         cands: list[Candidate] = []
         taken_tokens: set[int] = set()
         for i, j, form in self.gaz.matches(toks):
@@ -223,18 +252,23 @@ class EntityTagger:
         cands += self._person_patterns(text, toks)
         cands += self._org_patterns(text, toks)
         cands += self._place_patterns(text, toks)
-        if coref:
-            for k, t in enumerate(toks):
-                if not t.raw[:1].isupper() or len(t.raw) <= 2:
-                    continue
-                refs = self.aliases.get(t.norm)
-                if refs and len(refs) == 1:
-                    ref = next(iter(refs))
-                    cands.append(Candidate(t.start, t.end, "persName", ref, None, True, 2))
-                elif t.norm in self.unknown_aliases and not refs:
-                    cands.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
         cands = [_extend_gloss(text, _outside_brackets(text, c), self) for c in cands]
         return [c for c in cands if c.end > c.start]
+
+    def _coref(self, text: str) -> list[Candidate]:
+        """Bare surnames of persons the document names in full."""
+        out = []
+        if not self.aliases and not self.unknown_aliases:
+            return out
+        for t in self._tokens(text):
+            if not t.raw[:1].isupper() or len(t.raw) <= 2:
+                continue
+            refs = self.aliases.get(t.norm)
+            if refs and len(refs) == 1:
+                out.append(Candidate(t.start, t.end, "persName", next(iter(refs)), None, True, 2))
+            elif t.norm in self.unknown_aliases and not refs:
+                out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
+        return [_extend_gloss(text, c, self) for c in out]
 
     def _choose(self, form: Form, doc_date: str | None) -> Entry | None:
         entries = [self.register.by_id[i] for i in form.entries]
