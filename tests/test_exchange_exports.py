@@ -55,7 +55,7 @@ def test_cmif_content_with_authority_uris(cmif, edition):
     doc = etree.parse(str(cmif))
     descs = doc.findall(f".//{TEI}correspDesc")
     letter = next(d for d in descs if d.get("key") == LETTER_NAME)
-    assert letter.get("ref") == f"https://edition.example.org/documents/{LETTER_NAME}.html"
+    assert letter.get("ref") == f"https://edition.example.org/doc/{LETTER_NAME}.html"
     sent = letter.find(f"{TEI}correspAction[@type='sent']")
     pers = sent.find(f"{TEI}persName")
     assert pers.text == "Pol Pot" and pers.get("ref", "").startswith(("http://viaf.org/", "http://www.wikidata.org/"))
@@ -163,7 +163,8 @@ def test_bag_refuses_a_non_empty_folder(edition, tmp_path):
 
 # ------------------------------------------------------------------------------------ build step
 
-def test_build_step_writes_static_exports(edition, tmp_path):
+def test_build_step_writes_static_exports(edition, tmp_path, monkeypatch):
+    monkeypatch.delenv("TEI_ENCODER_BASE_URL", raising=False)
     from tei_encoder.cli_encode import BUILD_STEPS
     from tei_encoder.cli_exchange import _exports
     assert (40, _exports) in BUILD_STEPS
@@ -173,6 +174,9 @@ def test_build_step_writes_static_exports(edition, tmp_path):
     assert _exports(tei_dir=tei, verbose=False) == 0
     site = tmp_path / "site"
     assert (site / "cmif.xml").is_file() and (site / "register" / "register.csv").is_file()
+    cmif = etree.parse(str(site / "cmif.xml"))
+    assert etree.RelaxNG(etree.parse(str(CMIF_RNG))).validate(cmif)
+    assert cmif.find(f".//{TEI}correspDesc").get("ref").startswith("doc/")
     assert (site / "register" / "register.jsonld").is_file()
     entry = json.loads((site / "api" / "dts" / "index.json").read_text())
     assert entry["@type"] == "EntryPoint"

@@ -69,7 +69,7 @@ TEI_OPT = click.option("--tei", "tei_dir", default="tei", show_default=True, typ
 @TEI_OPT
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
 @click.option("--base-url", default="https://example.org/edition/", show_default=True,
-              help="Where the edition is published (documents at BASE/documents/NAME.html).")
+              help="Where the edition's site is published (documents at BASE/doc/NAME.html).")
 @click.option("--title", default="tei-encoder edition", show_default=True)
 def export_cmif(tei_dir, output, base_url, title):
     """Write the correspondence metadata as one CMIF 1.1 file (for correspSearch).
@@ -156,9 +156,13 @@ def export_bag(tei_dir, out_dir, organization, verify_only):
 
 # ----------------------------------------------------------------------------- build step 40
 
-def write_static(tei_dir: Path, site_dir: Path, *, base_url: str = "../") -> int:
+def write_static(tei_dir: Path, site_dir: Path, *, base_url: str | None = None) -> int:
     """CMIF, register exports and the static DTS parts (entry, collections, navigation trees,
-    whole documents) into ``site_dir``. Returns the number of files written."""
+    whole documents) into ``site_dir``. Returns the number of files written. The CMIF file's
+    URLs start with ``base_url`` (default: $TEI_ENCODER_BASE_URL, else relative to the site)."""
+    import os
+    if base_url is None:
+        base_url = os.environ.get("TEI_ENCODER_BASE_URL", "")
     from .exchange.cmif import build_cmif
     from .exchange.dts import DTS, dumps
     from .exchange.edition import Edition, slug

@@ -32,7 +32,8 @@ def create_app(tei_dir: Path, *, base_url: str = "http://127.0.0.1:8000/", regis
     dts = DTS(ed, page_size=page_size, title=title)
     oai = OAI(ed, base_url=base + "oai", repository_name=title, page_size=oai_page_size,
               document_url=lambda d: f"{base}api/dts/document?resource={dts.doc_id(d)}")
-    exports = {"cmif.xml": build_cmif(ed, base_url=base, title=title)}
+    exports = {"cmif.xml": build_cmif(ed, base_url=base, title=title,
+                                      letter_url=lambda d: f"{base}api/dts/document?resource={dts.doc_id(d)}")}
     for name, data in export_files(ed).items():
         exports[name if name.endswith((".csv", ".jsonld")) else f"register/{name}"] = data
     entry = dumps(dts.entry())

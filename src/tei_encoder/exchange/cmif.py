@@ -50,12 +50,14 @@ def edition_uuid(edition_url: str) -> str:
 
 def build_cmif(edition: Edition, *, base_url: str = "https://example.org/edition/", title: str = "tei-encoder edition",
                editor: str = "The editors of the edition", editor_email: str = "editors@example.org",
-               publisher: str = "tei-encoder edition", date: str | None = None) -> bytes:
-    """The CMIF file as bytes. ``base_url`` is where the edition is published (documents at
-    ``{base_url}documents/{name}.html``, this file at ``{base_url}cmif.xml``)."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
+               publisher: str = "tei-encoder edition", date: str | None = None, letter_url=None) -> bytes:
+    """The CMIF file as bytes. ``base_url`` is where the edition's site is published (documents at
+    ``{base_url}doc/{name}.html`` as the site builder writes them, this file at ``{base_url}cmif.xml``);
+    ``letter_url(document)`` overrides the documents' URLs (the server points to its DTS endpoint).
+    An empty ``base_url`` gives URLs relative to the site folder."""
+    base = base_url if (not base_url or base_url.endswith("/")) else base_url + "/"
     reg = edition.register
-    bibl_id = edition_uuid(base)
+    bibl_id = edition_uuid(base or title)
     docs = [d for d in edition.documents if d.correspondence]
     if date is None:
         stamps = [d.datestamp[:10] for d in edition.documents]
@@ -70,7 +72,7 @@ def build_cmif(edition: Edition, *, base_url: str = "https://example.org/edition
     _sub(ed, "email", editor_email)
     ps = _sub(fd, "publicationStmt")
     pub = _sub(ps, "publisher")
-    _sub(pub, "ref", publisher, target=base)
+    _sub(pub, "ref", publisher, target=base or "./")
     _sub(ps, "idno", base + "cmif.xml", type="url")
     _sub(ps, "date", when=date)
     av = _sub(ps, "availability")
@@ -79,11 +81,12 @@ def build_cmif(edition: Edition, *, base_url: str = "https://example.org/edition
     sd = _sub(fd, "sourceDesc")
     bibl = _sub(sd, "bibl", f"{title}. Digital edition, ", type="online")
     bibl.set(XML_ID, bibl_id)
-    r = _sub(bibl, "ref", base, target=base)
+    r = _sub(bibl, "ref", base or "./", target=base or "./")
     r.tail = " "
     pd = _sub(header, "profileDesc")
     for d in docs:
-        cd = _sub(pd, "correspDesc", key=d.name, ref=f"{base}documents/{d.name}.html", source="#" + bibl_id)
+        url = letter_url(d) if letter_url else f"{base}doc/{d.name}.html"
+        cd = _sub(pd, "correspDesc", key=d.name, ref=url, source="#" + bibl_id)
         actions = {a.type: a for a in d.correspondence if a.type in ("sent", "received")}
         for typ in ("sent", "received"):
             ca = _sub(cd, "correspAction", type=typ)
