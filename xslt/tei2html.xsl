@@ -50,7 +50,11 @@
              $header/profileDesc/correspDesc/correspAction[@type = 'sent']/date[@when or @from or @notBefore],
              $texts//dateline//date[@when])[1]"/>
   <xsl:variable name="has-choice" select="exists($texts//choice)"/>
-  <xsl:variable name="notes" select="$texts//note[not(@type = 'damage')][not(ancestor::note)]"/>
+  <!-- notes whose marker is in the page (not in readings of an apparatus that are not shown, not in figures' graphics) -->
+  <xsl:variable name="notes" select="$texts//note[not(@type = 'damage')][not(ancestor::note)]
+                                     [not(ancestor::rdg[preceding-sibling::rdg or ../lem])]
+                                     [not(ancestor::graphic)][not(ancestor::teiHeader)]
+                                     [not(ancestor::*[namespace-uri() != 'http://www.tei-c.org/ns/1.0'])]"/>
 
   <!-- Plain text of a title: supplied in brackets, gaps as […], note anchors left out. -->
   <xsl:function name="site:plain" as="xs:string*">
@@ -130,9 +134,7 @@
   <xsl:template name="metadata">
     <xsl:variable name="ms" select="$header/fileDesc/sourceDesc/msDesc[1]"/>
     <xsl:variable name="msid" select="$ms/msIdentifier"/>
-    <section class="metadata" aria-labelledby="meta-h">
-      <h2 id="meta-h">About this document</h2>
-      <dl>
+    <xsl:variable name="rows" as="node()*">
         <xsl:if test="$doc-date">
           <dt>Date</dt><dd><xsl:apply-templates select="$doc-date" mode="date-label"/></dd>
         </xsl:if>
@@ -193,7 +195,11 @@
         <xsl:for-each select="$header/fileDesc/publicationStmt/idno[@type = ('url', 'URL', 'uri', 'source-url')][matches(., '^https?://')]">
           <dt>Source</dt><dd><a href="{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a></dd>
         </xsl:for-each>
-      </dl>
+    </xsl:variable>
+    <xsl:if test="exists($rows) or $header/profileDesc/abstract[normalize-space()]">
+    <section class="metadata" aria-labelledby="meta-h">
+      <h2 id="meta-h">About this document</h2>
+      <xsl:if test="exists($rows)"><dl><xsl:sequence select="$rows"/></dl></xsl:if>
       <xsl:for-each select="$header/profileDesc/abstract[normalize-space()]">
         <section class="abstract" aria-labelledby="abstract-h">
           <h2 id="abstract-h">Summary</h2>
@@ -201,6 +207,7 @@
         </section>
       </xsl:for-each>
     </section>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="tools">
@@ -427,7 +434,7 @@
   </xsl:template>
   <!-- apparatus: the lemma (or the first reading) in the text -->
   <xsl:template match="app">
-    <span class="app"><xsl:call-template name="id"/><xsl:apply-templates select="(lem, rdg)[1]/node()"/></span>
+    <span class="app"><xsl:call-template name="id"/><xsl:apply-templates select="(lem, rdg)[1]/node()"/><xsl:apply-templates select="note"/></span>
   </xsl:template>
 
   <xsl:template match="ref[@type = 'noteAnchor']" priority="2">
