@@ -411,3 +411,17 @@ def test_the_whole_reference_corpus_renders_or_is_named(tmp_path):
     assert all(len(e.splitlines()) == 1 for e in report.errors)
     assert report.documents == len(files) - len(failed)
     assert check_links(tmp_path / "site", optional_prefixes=("pdf/",)) == []
+
+
+def test_build_puts_the_pdfs_where_the_pages_link(tmp_path):
+    from tei_encoder.site import check_links, link_pdfs
+    out, _ = built_site()
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    pdf = tmp_path / "pdf"
+    pdf.mkdir()
+    for f in tei_files():
+        (pdf / f"{f.stem}.pdf").write_bytes(b"%PDF-1.7\n")
+    assert link_pdfs(pdf, site / "pdf") == len(tei_files())
+    assert link_pdfs(pdf, site / "pdf") == len(tei_files())  # again: idempotent
+    assert check_links(site) == []  # now without the pdf/ exemption

@@ -91,6 +91,17 @@ def _site(tei_dir: Path, verbose: bool) -> int:
     return 1 if run_html([tei_dir], Path("site"), Path(tei_dir) / "register", verbose=verbose) else 0
 
 
+@build_step(35)
+def _site_pdfs(tei_dir: Path, verbose: bool) -> int:
+    """`build`: put the PDFs of step 30 (pdf/) into the site as site/pdf/, where the document pages link."""
+    from .site import PDF_DIR, link_pdfs
+
+    n = link_pdfs(Path("pdf"), Path("site") / PDF_DIR)
+    if verbose:
+        click.echo(f"site: {n} PDFs linked into site/{PDF_DIR}/")
+    return 0
+
+
 # ---------------------------------------------------------------------------
 # `render pdf` and the PDF step of `build` (issue 6; the code is in pdf.py)
 # ---------------------------------------------------------------------------

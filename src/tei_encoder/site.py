@@ -606,6 +606,28 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     return report
 
 
+def link_pdfs(pdf_dir: str | Path, site_pdf_dir: str | Path) -> int:
+    """Make the PDFs in ``pdf_dir`` available as ``site_pdf_dir/<name>.pdf`` (hard links, else copies)."""
+    src, dst = Path(pdf_dir), Path(site_pdf_dir)
+    if not src.is_dir():
+        return 0
+    dst.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for f in sorted(src.glob("*.pdf")):
+        target = dst / f.name
+        try:
+            if target.exists():
+                if target.samefile(f):
+                    n += 1
+                    continue
+                target.unlink()
+            os.link(f, target)
+        except OSError:
+            shutil.copyfile(f, target)
+        n += 1
+    return n
+
+
 # --------------------------------------------------------------------------- link check
 
 def check_links(site_dir: str | Path, *, optional_prefixes: tuple[str, ...] = ()) -> list[str]:
