@@ -186,3 +186,21 @@ def test_build_step_writes_static_exports(edition, tmp_path, monkeypatch):
     assert nav["member"][0]["identifier"] == "document"
     assert (site / "api" / "dts" / "document" / "doc-002-adaeb2830212c886.xml").read_bytes() == \
         (tei / "002_adaeb2830212c886.xml").read_bytes()
+
+
+# ------------------------------------------------------------------------------------ safe reading
+
+def test_edition_is_read_without_expanding_entities(tmp_path):
+    from tei_encoder.exchange.edition import Edition, EditionError
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "tei" / "evil.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>a &x; b</title>'
+        '</titleStmt></fileDesc></teiHeader><text><body><p/></body></text></TEI>')
+    ed = Edition.load(tmp_path / "tei")
+    assert "TOP-SECRET" not in ed.documents[0].title and "TOP-SECRET" not in ed.documents[0].header_xml
+    (tmp_path / "tei" / "broken.xml").write_text("<TEI>")
+    with pytest.raises(EditionError, match="broken.xml"):
+        Edition.load(tmp_path / "tei")
