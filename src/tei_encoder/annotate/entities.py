@@ -26,8 +26,11 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+from wordfreq import zipf_frequency
+
 from ..register import Entry, Register
 from . import Span
+from .editorial import DESCRIPTION_START, FEATURES as FEATURE_WORDS
 
 TOKEN = re.compile(r"[^\W_]+")
 LEXICON = json.loads(resources.files("tei_encoder").joinpath("data/lexicon.json").read_text("utf-8"))
@@ -177,6 +180,7 @@ class EntityTagger:
         self.org_left_stop = {seq[0] for seq in self.title_seqs if len(seq) == 1} | {fold(w) for w in lx["org_left_stop"]}
         self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
+        self.standalone_orgs = set(lx["standalone_org_heads"])
         self.place_kinds = set(lx["place_kind_words"])
         self.east_asian = {fold(s) for s in lx["korean_surnames"] + lx["chinese_surnames"]}
         self.aliases: dict[str, set[str]] = {}
@@ -252,8 +256,10 @@ class EntityTagger:
         cands += self._person_patterns(text, toks)
         cands += self._org_patterns(text, toks)
         cands += self._place_patterns(text, toks)
-        cands = [_extend_gloss(text, _outside_brackets(text, c), self) for c in cands]
-        return [c for c in cands if c.end > c.start]
+        cands += [Candidate(t.start, t.end, "orgName", None, "low", False, 1) for t in toks if t.raw in self.standalone_orgs]
+        cands = [_extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self) for c in cands]
+        cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)]
+        return cands
 
     def _coref(self, text: str) -> list[Candidate]:
         """Bare surnames of persons the document names in full."""
@@ -301,7 +307,12 @@ class EntityTagger:
     # -- patterns for names the register does not know ---------------------------------
     def _is_name_token(self, t: Tok) -> bool:
         return t.raw[:1].isupper() and t.norm not in self.not_names and t.norm not in self.demonyms \
-            and not t.raw.isdigit()
+            and not t.raw.isdigit() and not self._common_word(t)
+
+    def _common_word(self, t: Tok) -> bool:
+        """A frequent English word ("Current", "Policy", "Visit") is not taken for an unknown name.
+        Korean and Chinese surnames are exempt (Kim, Lee, Park are frequent as names)."""
+        return t.norm not in self.east_asian and _zipf(t.norm) >= COMMON_WORD_ZIPF
 
     def _person_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
         out = []
@@ -332,7 +343,7 @@ class EntityTagger:
                 while j < n and re.fullmatch(r"[A-Z][a-z]?", toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
                     j += 1
                 if j < n and j - i <= 3 and re.fullmatch(r"[A-Z][\w'’-]{2,}", toks[j].raw) and \
-                        toks[j].norm not in self.not_names and toks[j].norm not in self.demonyms and \
+                        self._is_name_token(toks[j]) and \
                         toks[j].start - toks[j - 1].end <= 3 and (i == 0 or not re.fullmatch(r"[A-Z][a-z]?", toks[i - 1].raw) or text[toks[i-1].end:toks[i-1].end+1] != "."):
                     out.append(Candidate(t.start, toks[j].end, "persName", None, "low", False, 1))
             # Korean/Chinese names: "Ri Jong-mok", "Heo Dam", "CHANG Ki-yeong", "Chen Dexing".
@@ -421,6 +432,14 @@ class EntityTagger:
         return out
 
 
+COMMON_WORD_ZIPF = 4.6     # Zipf frequency of "reference", "assistant"; names like "Schwab" are far below
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
 def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     """Tokens j and j+1 are separated by a space, a period-space, or a bracket only."""
     if j + 1 >= len(toks):
@@ -458,6 +477,16 @@ def _trim_brackets(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _trimmed(text: str, c: Candidate) -> Candidate:
+    start, end = _trim_brackets(text, c.start, c.end)
+    return c if (start, end) == (c.start, c.end) else Candidate(start, end, c.tag, c.ref, c.cert, c.linked, c.strength)
+
+
+def _continues_outside(text: str, c: Candidate) -> bool:
+    """A pattern name inside a gloss whose surname follows the bracket: "[US President John F.] Kennedy"."""
+    return not c.linked and c.tag == "persName" and bool(re.match(r"\.?\]\s+[A-Z]", text[c.end:]))
+
+
 def _outside_brackets(text: str, c: Candidate) -> Candidate:
     """A name must not cross a bracket: "[… official Carlos A.] Bernardes" -> "Bernardes"
     (the link found through the full form is kept)."""
@@ -487,8 +516,10 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
         return c
     inner = m.group(1).strip()
     toks = tokenize(inner)
-    if not toks or not all(t.raw[:1].isupper() for t in toks) or len(toks) > 5:
+    if not toks or not all(t.raw[:1].isupper() for t in toks) or len(toks) > 5 or len(inner) < 3:
         return c
+    if inner.lower() in FEATURE_WORDS or DESCRIPTION_START.match(inner):
+        return c                                       # "[Signature]" is not another name
     kind = {"persName": "person", "placeName": "place", "orgName": "org"}[c.tag]
     whole = [x for x in tagger.gaz.matches(toks) if x[0] == 0 and x[1] == len(toks)]
     if whole:
@@ -501,8 +532,9 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
         if c.ref is not None and entry is not None and tagger._ref(entry) != c.ref:
             return c                                   # a different entity: not a gloss of this one
         return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
-    # an unknown respelling of a name: same first letter or a place's other name in brackets
-    if kind in ("person", "place") and len(toks) <= 3 and all(t.norm not in tagger.not_names for t in toks):
+    # an unknown respelling in the translator's square brackets: "Guseong [Kusong]"
+    if m.group(0).lstrip().startswith("[") and kind in ("person", "place") and len(toks) <= 3 and \
+            all(t.norm not in tagger.not_names and not tagger._common_word(t) for t in toks):
         return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
 
