@@ -229,6 +229,16 @@ def test_narrow_screens_need_no_sideways_scrolling(site, browser):
             pg.goto(url(site, rel))
             over = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert over <= 1, f"{rel} is {over}px wider than the screen"
+        # name popups open inside the window, also for names at the right edge
+        for f in tei_files():
+            pg.goto(url(site, f"doc/{f.stem}.html"))
+            links = pg.locator(".text a.name")
+            for i in range(min(links.count(), 40)):
+                link = links.nth(i)
+                link.focus()
+                tip = pg.locator("#" + link.get_attribute("aria-describedby"))
+                box = tip.bounding_box()
+                assert box and box["x"] >= -1 and box["x"] + box["width"] <= 361, (f.name, i, box)
         pg.goto(url(site, f"doc/{tei_files()[0].stem}.html"))
         shot(pg, "document-mobile")
     finally:

@@ -231,7 +231,7 @@
               <xsl:if test="@lang != ''"><xsl:attribute name="lang" select="@lang"/></xsl:if>
               <xsl:value-of select="normalize-space(.)"/>
             </span>
-            <xsl:if test="@type != ('variant', '')"><span class="vtype"> (<xsl:value-of select="@type"/>)</span></xsl:if>
+            <xsl:if test="not(@type = ('variant', ''))"><span class="vtype"> (<xsl:value-of select="@type"/>)</span></xsl:if>
             <xsl:if test="position() != last()">, </xsl:if>
           </xsl:for-each>
         </p>

@@ -39,6 +39,8 @@
        0 keeps every gloss inline. -->
   <xsl:param name="gloss-footnote-words" as="xs:integer" select="4"/>
   <xsl:param name="running-title-length" as="xs:integer" select="70"/>
+  <!-- true: the volume's title page and contents only (to count their pages). -->
+  <xsl:param name="front-only" as="xs:boolean" select="false()"/>
 
   <!-- The edition's register (persons, places, orgs), one document wrapping
        their TEI roots: <register xmlns="urn:tei-encoder:print"><TEI>…</TEI>…</register>. -->
@@ -153,9 +155,14 @@
     </xsl:choose>
   </xsl:function>
 
+  <!-- The same in a document's own PDF and in the volume, so that the pages of
+       the documents' own PDFs can give the index its page numbers. -->
   <xsl:function name="f:anchor-id" as="xs:string">
-    <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="'a-' || generate-id($n)"/>
+    <xsl:param name="n" as="element()"/>
+    <xsl:variable name="i" as="xs:integer">
+      <xsl:number select="$n" level="any" from="tei:TEI" count="tei:persName[ancestor::tei:text]"/>
+    </xsl:variable>
+    <xsl:sequence select="'pn-' || f:doc-id($n/ancestor::tei:TEI[1]) || '-' || $i"/>
   </xsl:function>
 
   <!-- ================================================================ -->
@@ -227,21 +234,23 @@
             </xsl:if>
           </ol>
         </nav>
-        <xsl:for-each select="$docs">
-          <xsl:apply-templates select=".">
-            <xsl:with-param name="number" select="position()"/>
-          </xsl:apply-templates>
-        </xsl:for-each>
-        <xsl:call-template name="index">
-          <xsl:with-param name="docs" select="$docs"/>
-        </xsl:call-template>
+        <xsl:if test="not($front-only)">
+          <xsl:for-each select="$docs">
+            <xsl:apply-templates select=".">
+              <xsl:with-param name="number" select="position()"/>
+            </xsl:apply-templates>
+          </xsl:for-each>
+          <xsl:call-template name="index">
+            <xsl:with-param name="docs" select="$docs"/>
+          </xsl:call-template>
+        </xsl:if>
       </body>
     </html>
   </xsl:template>
 
   <xsl:function name="f:doc-id" as="xs:string">
     <xsl:param name="tei" as="element(tei:TEI)"/>
-    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id) else 'doc-' || generate-id($tei)"/>
+    <xsl:sequence select="if ($tei/@xml:id) then string($tei/@xml:id) else 'doc-' || string($tei/../@name)"/>
   </xsl:function>
 
   <xsl:template name="metadata">

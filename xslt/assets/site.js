@@ -74,7 +74,25 @@
     });
   }
 
-  function ready() { setupFilters(); setupRegToggle(); setupTips(); }
+  // keep a name popup inside the window: shift it left when it would overflow on the right
+  function setupTipPlacement() {
+    function place(e) {
+      var ent = e.target.closest && e.target.closest(".ent");
+      if (!ent) return;
+      var tip = ent.querySelector(".tip");
+      if (!tip) return;
+      tip.style.left = "";
+      var r = tip.getBoundingClientRect();
+      var vw = document.documentElement.clientWidth;
+      if (r.width && r.right > vw - 8) {
+        tip.style.left = Math.round(Math.max(8 - r.left, vw - 8 - r.right)) + "px";
+      }
+    }
+    document.addEventListener("mouseover", place);
+    document.addEventListener("focusin", place);
+  }
+
+  function ready() { setupTipPlacement(); setupFilters(); setupRegToggle(); setupTips(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
