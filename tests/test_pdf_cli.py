@@ -47,24 +47,14 @@ def test_page_ranges():
     assert _ranges([]) == []
 
 
-class _Page:
-    def __init__(self, anchors):
-        self.anchors = dict.fromkeys(anchors, (0, 0))
-
-
-class _Doc:
-    def __init__(self, pages):
-        self.pages = [_Page(a) for a in pages]
-
-
 def test_index_page_numbers_merged_once_per_page():
     from tei_encoder.pdf import merge_index_pages
     html = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><p class="index-entry">'
             '<span class="index-name">Kim Il Sung</span><span class="index-pages">'
             + "".join(f'<a class="pageref" href="#a{i}"></a>' for i in range(6))
             + '</span></p><span class="x"></span></body></html>')
-    doc = _Doc([["a0", "a1"], ["a2"], ["a3"], [], ["a4", "a5"]])
-    merged = merge_index_pages(html, doc)
+    pages = {"a0": 1, "a1": 1, "a2": 2, "a3": 3, "a4": 5, "a5": 5}
+    merged = merge_index_pages(html, pages)
     assert '<a class="pageref" href="#a0">1–3</a><a class="pageref" href="#a4">5</a>' in merged
     assert '<span class="x"></span>' in merged        # no <span/> for the HTML parser
-    assert merge_index_pages("<html/>", doc) is None
+    assert merge_index_pages("<html/>", pages) is None

@@ -175,8 +175,12 @@ class PrintTransformer:
     def single(self, name: str, tree: etree._ElementTree) -> str:
         return self._run(self._job("single", [(name, tree)]))
 
-    def volume(self, docs: list[tuple[str, etree._ElementTree]]) -> str:
-        return self._run(self._job("volume", docs))
+    def volume(self, docs: list[tuple[str, etree._ElementTree]], *, front_only: bool = False) -> str:
+        self._exe.set_parameter("front-only", self._proc.make_boolean_value(front_only))
+        try:
+            return self._run(self._job("volume", docs))
+        finally:
+            self._exe.set_parameter("front-only", self._proc.make_boolean_value(False))
 
 
 def _copy_root(tree: etree._ElementTree) -> etree._Element:
@@ -228,19 +232,40 @@ def _identifier(out: Path) -> bytes:
     return hashlib.md5(out.stem.encode("utf-8")).hexdigest().encode("ascii")
 
 
-def render_document_html(html: str, out: Path) -> int:
-    """Lay out one document's print HTML and write the PDF; return the page count."""
+def render_document_html(html: str, out: Path) -> tuple[int, dict[str, int]]:
+    """Lay out one document's print HTML and write the PDF; return the page count
+    and the page of each index anchor (for the volume's index)."""
     document = _render(html)
     _write(document, out)
-    return len(document.pages)
+    return len(document.pages), {k: v for k, v in anchor_pages(document).items() if k.startswith("pn-")}
 
 
-def render_volume_html(html: str, out: Path) -> int:
-    """Lay out the volume, merge the index's page numbers, write the PDF."""
-    document = _render(html)
-    merged = merge_index_pages(html, document)
-    if merged is not None:
-        document = _render(merged)
+def count_pages(html: str) -> int:
+    return len(_render(html).pages)
+
+
+def render_volume_html(html: str, out: Path, expected: dict[str, int] | None = None) -> int:
+    """Lay out the volume with the index's page numbers merged, write the PDF.
+
+    ``expected`` gives the page of each index anchor as foreseen from the
+    documents' own PDFs (a document is laid out the same alone and in the
+    volume); the volume is then laid out once. Where the layout disagrees, or
+    without ``expected``, the index is merged from the volume's own pages and
+    the volume laid out a second time.
+    """
+    document = None
+    if expected:
+        merged = merge_index_pages(html, expected)
+        document = _render(merged if merged is not None else html)
+        actual = anchor_pages(document)
+        if any(actual.get(k) != v for k, v in expected.items() if k in actual) or \
+                any(k not in expected for k in actual if k.startswith("pn-")):
+            document = _render(merge_index_pages(html, actual) or html)
+    else:
+        document = _render(html)
+        merged = merge_index_pages(html, anchor_pages(document))
+        if merged is not None:
+            document = _render(merged)
     _write(document, out)
     return len(document.pages)
 
@@ -263,7 +288,7 @@ def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def merge_index_pages(html: str, document) -> str | None:
+def merge_index_pages(html: str, pages: dict[str, int]) -> str | None:
     """Replace the index's one-link-per-mention (page numbers by target-counter)
     with each page once, consecutive pages as ranges (12–14).
 
@@ -272,7 +297,6 @@ def merge_index_pages(html: str, document) -> str | None:
     """
     if 'class="pageref"' not in html:
         return None
-    pages = anchor_pages(document)
     root = etree.fromstring(html.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
                                                                   huge_tree=True))
     ns = {"h": XHTML_NS}
@@ -301,14 +325,15 @@ def merge_index_pages(html: str, document) -> str | None:
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-def _work(kind: str, html: str, out: str) -> tuple[int, float]:
+def _work(kind: str, html: str, out: str, expected=None):
     import time
     t0 = time.perf_counter()
     if kind == "volume":
-        n = render_volume_html(html, Path(out))
-    else:
-        n = render_document_html(html, Path(out))
-    return n, time.perf_counter() - t0
+        return render_volume_html(html, Path(out), expected), {}, time.perf_counter() - t0
+    if kind == "count":
+        return count_pages(html), {}, time.perf_counter() - t0
+    n, anchors = render_document_html(html, Path(out))
+    return n, anchors, time.perf_counter() - t0
 
 
 def _warm() -> None:
@@ -346,6 +371,7 @@ def render_pdfs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
 
     tasks: list[tuple[str, str, Path, str]] = []  # (kind, source, out, html)
     good: list[tuple[str, etree._ElementTree]] = []
+    doc_ids: dict[str, str] = {}  # document id in the HTML -> source
     names_seen: dict[str, str] = {}
     for path in tei_paths:
         name = path.stem
@@ -364,16 +390,20 @@ def render_pdfs(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, 
             continue
         good.append((name, tree))
         tasks.append(("document", str(path), out, html))
+        m = re.search(r'<article class="document" id="([^"]+)"', html)
+        if m:
+            doc_ids[m.group(1)] = str(path)
+    volume_source = f"{VOLUME_NAME} ({len(good)} documents)"
+    vol_html = front_html = None
     if volume and good:
         try:
+            front_html = transformer.volume(good, front_only=True)
             vol_html = transformer.volume(good)
         except PdfError as exc:
-            _report(run, PdfResult(f"{VOLUME_NAME} ({len(good)} documents)", None, "failed", str(exc)), progress)
-        else:
-            # The volume is the longest job: start it first.
-            tasks.insert(0, ("volume", f"{VOLUME_NAME} ({len(good)} documents)", out_dir / f"{VOLUME_NAME}.pdf",
-                             vol_html))
-    _layout(tasks, jobs, run, progress)
+            _report(run, PdfResult(volume_source, None, "failed", str(exc)), progress)
+            vol_html = None
+    _layout(tasks, jobs, run, progress, volume=(volume_source, out_dir / f"{VOLUME_NAME}.pdf", vol_html,
+                                                front_html, doc_ids) if vol_html else None)
     return run
 
 
@@ -383,27 +413,73 @@ def _report(run: PdfRun, result: PdfResult, progress) -> None:
         progress(result)
 
 
-def _layout(tasks, jobs: int, run: PdfRun, progress) -> None:
-    jobs = max(1, min(jobs, len(tasks)))
-    if jobs == 1:
-        for kind, source, out, html in tasks:
+def _expected_pages(vol_html: str, front_pages: int, doc_ids: dict[str, str],
+                    per_doc: dict[str, tuple[int, dict[str, int]]]) -> dict[str, int] | None:
+    """The volume page of every index anchor, from the documents' own PDFs: the
+    documents follow the front matter in the volume's order, each from a new page."""
+    page = front_pages + 1
+    expected: dict[str, int] = {}
+    for doc_id in re.findall(r'<article class="document" id="([^"]+)"', vol_html):
+        got = per_doc.get(doc_ids.get(doc_id, ""))
+        if got is None:
+            return None
+        n, anchors = got
+        for k, v in anchors.items():
+            expected[k] = page + v - 1
+        page += n
+    return expected
+
+
+def _layout(tasks, jobs: int, run: PdfRun, progress, volume=None) -> None:
+    """Lay out the documents (and count the volume's front pages) in ``jobs``
+    processes, then the volume, whose index takes its page numbers from the
+    documents' layout."""
+    per_doc: dict[str, tuple[int, dict[str, int]]] = {}
+    jobs = max(1, min(jobs, len(tasks) + (1 if volume else 0)))
+    pool = None
+    if jobs > 1:
+        ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm)
+
+    def submit(*args):
+        if pool is None:
+            from concurrent.futures import Future
+            fut = Future()
             try:
-                n, secs = _work(kind, html, str(out))
+                fut.set_result(_work(*args))
+            except Exception as exc:  # noqa: BLE001
+                fut.set_exception(exc)
+            return fut
+        return pool.submit(_work, *args)
+
+    try:
+        front_fut = submit("count", volume[3], "") if volume else None
+        futures = [(submit(kind, html, str(out)), source, out) for kind, source, out, html in tasks]
+        for fut, source, out in futures:
+            try:
+                n, anchors, secs = fut.result()
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
                 _report(run, PdfResult(source, None, "failed", _explain(exc)), progress)
             else:
+                per_doc[source] = (n, anchors)
                 _report(run, PdfResult(source, str(out), "written", pages=n, seconds=secs), progress)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
-        futures = [(pool.submit(_work, kind, html, str(out)), source, out) for kind, source, out, html in tasks]
-        for fut, source, out in futures:
+        if volume:
+            source, out, vol_html, _front, doc_ids = volume
+            expected = None
             try:
-                n, secs = fut.result()
+                front_pages = front_fut.result()[0]
+                expected = _expected_pages(vol_html, front_pages, doc_ids, per_doc)
+            except Exception:  # noqa: BLE001 - then the volume's own two passes give the pages
+                expected = None
+            try:
+                n, _, secs = submit("volume", vol_html, str(out), expected).result()
             except Exception as exc:  # noqa: BLE001
                 _report(run, PdfResult(source, None, "failed", _explain(exc)), progress)
             else:
                 _report(run, PdfResult(source, str(out), "written", pages=n, seconds=secs), progress)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def _explain(exc: BaseException) -> str:
