@@ -254,3 +254,16 @@ def test_conversion_report_lists_what_was_dropped(tmp_path):
     assert {"text": "get citation", "line": 12, "reason": "page furniture"} in f003["dropped"]
     assert f003["damaged_sections"] == ["Korean HTML"]
     assert "dropped line" in r.output
+
+
+def test_amounts_are_measures(encoded_seeds):
+    out, _ = encoded_seeds
+    t = doc(out, "004")
+    assert x(t, "//t:measure[@quantity='300000000'][@unit='ruble']")
+    assert x(t, "//t:measure[@quantity='328800000'][@unit='ruble'][. = '328.8 million rubles']")
+
+
+def test_correspondents_come_from_the_memo_header_or_the_title_never_from_a_phrase(encoded_seeds):
+    out, _ = encoded_seeds
+    t2 = doc(out, "002")        # "… Ambassador of Czechoslovakia to Moscow, for …" names no correspondents
+    assert not x(t2, "//t:correspDesc")

@@ -12,6 +12,7 @@ from typing import Protocol
 from . import Span
 from .dates import find_dates
 from .editorial import find_editorial
+from .measures import find_measures
 
 
 class EntityTagger(Protocol):
@@ -29,6 +30,7 @@ def annotate(text: str, ctx: Context, *, entities: bool = True, dates: bool = Tr
     spans, hidden = find_editorial(text)
     if dates:
         spans += find_dates(text, ctx.doc_date)
+        spans += find_measures(text)
     if entities and ctx.tagger is not None:
         found = ctx.tagger.find(text, ctx.doc_date)
         spans += found

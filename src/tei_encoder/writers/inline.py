@@ -23,7 +23,7 @@ def _qname(name: str) -> str:
 
 # Which element goes outside when two spans cover the same text: a name holds
 # its editorial markup ("<persName><choice>…"), not the other way round.
-NESTING = {"persName": 0, "placeName": 0, "orgName": 0, "date": 1, "choice": 2, "supplied": 3,
+NESTING = {"persName": 0, "placeName": 0, "orgName": 0, "date": 1, "measure": 1, "choice": 2, "supplied": 3,
            "orig": 4, "reg": 4, "ref": 6, "gap": 6, "note": 6}
 
 

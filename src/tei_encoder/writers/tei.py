@@ -347,8 +347,11 @@ def _source_date_epoch() -> str | None:
         return None
 
 
-_FROM_TO = re.compile(r"\bfrom (?:the )?(?P<from>.+?) to (?:the )?(?P<to>.+?)(?=,|\.|;| regarding\b| on \b| about\b| concerning\b|$)", re.I)
-_X_TO_Y = re.compile(r"^(?:Letter|Cable|Telegram|Note|Memorandum|Report)[^,]*,\s*(?P<from>[^,]+?) to (?P<to>[^,]+?)(?:,|$)")
+_FROM_TO = re.compile(r"^(?:\w+ ){0,4}?(?:Telegram|Cable|Letter|Report|Note|Memorandum|Message|Directive|Instruction)s?\b[^,]*?"
+                      r"\bfrom (?:the )?(?P<from>.+?) to (?:the )?(?P<to>.+?)(?=,|\.|;| regarding\b| on \b| about\b| concerning\b|$)",
+                      re.I)
+_X_TO_Y = re.compile(r"^(?:Letter|Cable|Telegram|Ciphered Telegram|Note|Memorandum|Report|Message)(?: No\.? ?[\w.]+)?,"
+                     r"\s*(?P<from>[^,]+?) to (?P<to>[^,]+?)(?:,|$)")
 
 
 def _correspondents(src: Source) -> tuple[str | None, str | None]:
@@ -361,7 +364,7 @@ def _correspondents(src: Source) -> tuple[str | None, str | None]:
             addressee = addressee or b.text.split(":", 1)[1].strip().removeprefix("the ").strip()
     if (sender and addressee) or not src.title:
         return sender, addressee
-    m = _X_TO_Y.match(src.title) or _FROM_TO.search(src.title)
+    m = _X_TO_Y.match(src.title) or _FROM_TO.match(src.title)
     if m:
         sender = sender or m.group("from").strip()
         addressee = addressee or m.group("to").strip()
