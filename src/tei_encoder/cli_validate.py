@@ -78,3 +78,25 @@ def validate(paths, schemas, fmt, strict, max_size, output):
         click.echo("no .xml files found", err=True)
         sys.exit(1)
     sys.exit(0 if all(r.ok(strict) for r in results) else 1)
+
+
+from .cli_encode import build_step  # noqa: E402
+
+
+@build_step(10)
+def _validate_edition(tei_dir: Path, verbose: bool) -> int:
+    """build: the edition and its register against the edition's XSD and Schematron."""
+    from .validation.engine import validate_paths
+    targets = [tei_dir] + ([tei_dir / "register"] if (tei_dir / "register").is_dir() else [])
+    results = validate_paths(targets)
+    bad = [r for r in results if not r.ok()]
+    for r in bad:
+        for p in r.problems:
+            if p.severity == "error":
+                click.echo(f"{r.file}:{p.line}:{p.column}: error: {p.message}", err=True)
+        if r.unreadable or not r.problems:
+            click.echo(f"{r.file}: {r.status()}", err=True)
+    warnings = sum(r.count("warning") for r in results)
+    click.echo(f"validate: {len(results)} files, {len(results) - len(bad)} valid, {len(bad)} invalid; "
+               f"{warnings} warnings (see `tei-encoder validate {tei_dir}`)", err=True)
+    return 1 if bad else 0
