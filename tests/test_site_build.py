@@ -425,3 +425,16 @@ def test_build_puts_the_pdfs_where_the_pages_link(tmp_path):
     assert link_pdfs(pdf, site / "pdf") == len(tei_files())
     assert link_pdfs(pdf, site / "pdf") == len(tei_files())  # again: idempotent
     assert check_links(site) == []  # now without the pdf/ exemption
+
+
+def test_pages_parse_as_html5_without_errors(site):
+    """The WHATWG parser (html5lib) reports no parse error: no misnested or stray tags, valid tokens."""
+    html5lib = pytest.importorskip("html5lib")
+    pages = sorted(site.rglob("*.html"))
+    if EXTERNAL.is_dir():
+        out, _, _ = built_external_site()
+        pages += sorted(out.rglob("*.html"))
+    for p in pages:
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(p.read_bytes())
+        assert parser.errors == [], f"{p}: {parser.errors[:3]}"

@@ -56,6 +56,15 @@
                                      [not(ancestor::graphic)][not(ancestor::teiHeader)]
                                      [not(ancestor::*[namespace-uri() != 'http://www.tei-c.org/ns/1.0'])]"/>
 
+  <!-- True inside something rendered as an HTML paragraph or inline: blocks there must become spans. -->
+  <xsl:function name="site:in-para" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/ancestor::*[self::p or self::ab or self::head or self::l or self::hi or self::seg
+                          or self::salute or self::signed or self::dateline or self::docDate or self::docAuthor
+                          or self::byline or self::speaker or self::stage or self::label or self::titlePart
+                          or self::docImprint or self::docEdition or self::imprimatur or self::caption])"/>
+  </xsl:function>
+
   <!-- Plain text of a title: supplied in brackets, gaps as […], note anchors left out. -->
   <xsl:function name="site:plain" as="xs:string*">
     <xsl:param name="nodes" as="node()*"/>
@@ -274,6 +283,9 @@
     <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
   </xsl:template>
 
+  <xsl:template match="text[site:in-para(.)]" priority="2">
+    <span class="tei-text"><xsl:call-template name="id"/><xsl:apply-templates/></span>
+  </xsl:template>
   <xsl:template match="text">
     <div class="tei-text">
       <xsl:call-template name="id"/>
@@ -282,7 +294,10 @@
   </xsl:template>
 
   <xsl:template match="front | body | back | group">
-    <div class="{local-name()}"><xsl:call-template name="id"/><xsl:apply-templates/></div>
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'div'}">
+      <xsl:attribute name="class" select="local-name()"/>
+      <xsl:call-template name="id"/><xsl:apply-templates/>
+    </xsl:element>
   </xsl:template>
 
   <!-- A damaged block (mojibake kept verbatim): collapsed with a notice. -->
@@ -307,10 +322,11 @@
   </xsl:template>
 
   <xsl:template match="div | div1 | div2 | div3 | div4 | div5 | div6 | div7">
-    <section class="div{if (@type) then concat(' div-', replace(@type, '[^A-Za-z0-9_-]', '')) else ''}">
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'section'}">
+      <xsl:attribute name="class" select="concat('div', if (@type) then concat(' div-', replace(@type, '[^A-Za-z0-9_-]', '')) else '')"/>
       <xsl:call-template name="id"/>
       <xsl:apply-templates/>
-    </section>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="head">
@@ -323,7 +339,7 @@
     </xsl:element>
   </xsl:template>
   <!-- heads inside lists, tables, figures, notes are captions, not headings -->
-  <xsl:template match="list/head | table/head | figure/head | lg/head | note//head | sp//head | p//head" priority="2">
+  <xsl:template match="list/head | table/head | figure/head | lg/head | note//head | sp//head | head[site:in-para(.)]" priority="2">
     <span class="caption"><xsl:call-template name="id"/><xsl:apply-templates/></span>
   </xsl:template>
 
@@ -335,13 +351,12 @@
     </p>
   </xsl:template>
   <!-- p cannot nest in HTML: a p (or block) inside a p-level container becomes a span -->
-  <xsl:template match="p[ancestor::p or ancestor::head or ancestor::l or ancestor::hi or ancestor::item[ancestor::p]]
-                       | ab[ancestor::p]" priority="3">
+  <xsl:template match="p[site:in-para(.) or ancestor::item[ancestor::p]] | ab[site:in-para(.)]" priority="3">
     <span class="p"><xsl:call-template name="id"/><xsl:apply-templates/></span>
   </xsl:template>
 
   <xsl:template match="opener | closer | postscript | salute | signed | dateline | byline | docDate | docAuthor | argument | epigraph | trailer | address">
-    <xsl:variable name="inline" select="exists(ancestor::p | ancestor::head | ancestor::l | ancestor::seg)"/>
+    <xsl:variable name="inline" select="site:in-para(.)"/>
     <xsl:element name="{if ($inline or self::salute or self::signed or self::dateline or self::docDate or self::docAuthor or self::byline)
                          then (if ($inline) then 'span' else 'p') else 'div'}">
       <xsl:attribute name="class" select="local-name()"/>
@@ -357,7 +372,7 @@
   </xsl:template>
 
   <xsl:template match="seg[@type = ('letterhead', 'memo')]" priority="2">
-    <xsl:variable name="inline" select="exists(ancestor::p | ancestor::head | ancestor::dateline | ancestor::signed | ancestor::salute)"/>
+    <xsl:variable name="inline" select="site:in-para(.)"/>
     <xsl:element name="{if ($inline) then 'span' else 'p'}">
       <xsl:attribute name="class" select="string-join(('seg', @type, @subtype ! concat(../@type, '-', .)), ' ')"/>
       <xsl:call-template name="id"/>
@@ -568,7 +583,7 @@
 
   <xsl:template match="q | quote | cit">
     <xsl:choose>
-      <xsl:when test="(p | lg | l | list | quote[p]) and not(ancestor::p or ancestor::head or ancestor::l or ancestor::item[ancestor::p])">
+      <xsl:when test="(p | lg | l | list | quote[p]) and not(site:in-para(.) or ancestor::item[ancestor::p])">
         <blockquote><xsl:call-template name="id"/><xsl:apply-templates/></blockquote>
       </xsl:when>
       <xsl:otherwise>
@@ -580,7 +595,7 @@
   <!-- lists, tables, verse -->
   <xsl:template match="list | listBibl | listPerson | listPlace | listOrg | listEvent">
     <xsl:choose>
-      <xsl:when test="ancestor::p or ancestor::head or ancestor::l or ancestor::hi">
+      <xsl:when test="site:in-para(.)">
         <span class="list"><xsl:call-template name="id"/><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>
@@ -606,7 +621,7 @@
 
   <xsl:template match="table">
     <xsl:choose>
-      <xsl:when test="ancestor::p or ancestor::head or ancestor::l or ancestor::hi">
+      <xsl:when test="site:in-para(.)">
         <span class="table"><xsl:apply-templates/></span>
       </xsl:when>
       <xsl:otherwise>
@@ -638,7 +653,7 @@
     <div class="lg"><xsl:call-template name="id"/><xsl:apply-templates/></div>
   </xsl:template>
   <xsl:template match="l">
-    <xsl:element name="{if (ancestor::p or ancestor::l) then 'span' else 'div'}">
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'div'}">
       <xsl:attribute name="class" select="'l'"/>
       <xsl:call-template name="id"/>
       <xsl:apply-templates/>
@@ -647,16 +662,20 @@
   <xsl:template match="sp">
     <div class="sp"><xsl:call-template name="id"/><xsl:apply-templates/></div>
   </xsl:template>
-  <xsl:template match="speaker"><p class="speaker"><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="speaker">
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'p'}">
+      <xsl:attribute name="class" select="'speaker'"/><xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
   <xsl:template match="stage">
-    <xsl:element name="{if (ancestor::p or ancestor::l or ancestor::speaker) then 'span' else 'p'}">
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'p'}">
       <xsl:attribute name="class" select="'stage'"/><xsl:apply-templates/>
     </xsl:element>
   </xsl:template>
 
   <!-- Figures: images are not copied into the site, so describe them instead of a broken <img>. -->
   <xsl:template match="figure">
-    <xsl:element name="{if (ancestor::p or ancestor::head or ancestor::l or ancestor::hi) then 'span' else 'figure'}">
+    <xsl:element name="{if (site:in-para(.)) then 'span' else 'figure'}">
       <xsl:attribute name="class" select="'figure'"/>
       <xsl:call-template name="id"/>
       <xsl:for-each select=".//graphic[@url]">
@@ -678,7 +697,7 @@
   <!-- Any other TEI element: a block if it holds blocks, else inline. Text is never lost. -->
   <xsl:template match="*">
     <xsl:variable name="block" select="exists(p | div | list | table | lg | ab | sp | head | quote[p])
-                                       and not(ancestor::p or ancestor::head or ancestor::l or ancestor::hi)"/>
+                                       and not(site:in-para(.))"/>
     <xsl:element name="{if ($block) then 'div' else 'span'}">
       <xsl:attribute name="class" select="concat('tei-', local-name())"/>
       <xsl:call-template name="id"/>
