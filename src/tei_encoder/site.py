@@ -492,6 +492,64 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+# Per-document entry points: build_site below runs them in turn; the parallel and
+# incremental build (tei_encoder.pipeline) runs them in worker processes.
+
+OVERVIEW_PAGES = ("index", "persons", "places", "orgs", "chronology")
+
+
+def summarise_file(path: Path, register_ids: dict, taken: set[str]) -> DocSummary:
+    """Read one TEI file and summarise it; its page name is made unique against ``taken``."""
+    tree = _parse(path)
+    root = tree.getroot()
+    if root.tag not in (T + "TEI", T + "teiCorpus"):
+        ns = etree.QName(root).namespace or "no namespace"
+        raise SiteError(f"{path}: not a TEI P5 document (root element <{etree.QName(root).localname}> "
+                        f"in {ns}); expected <TEI> in {TEI_NS}")
+    return summarise(tree, _safe_name(path.stem, taken), path, register_ids)
+
+
+def page_params(d: DocSummary, prev_d: DocSummary | None, next_d: DocSummary | None) -> dict[str, str]:
+    """The stylesheet parameters of one document page (its neighbours in date order)."""
+    return {
+        "root": "../",
+        "doc-name": d.name,
+        "tei-href": f"../tei/{d.name}.xml",
+        "pdf-href": f"../{PDF_DIR}/{d.name}.pdf",
+        "prev-href": f"{prev_d.name}.html" if prev_d else "",
+        "prev-title": prev_d.title if prev_d else "",
+        "next-href": f"{next_d.name}.html" if next_d else "",
+        "next-title": next_d.title if next_d else "",
+    }
+
+
+def render_document(sheets: "Stylesheets", path: Path, params: dict[str, str], register_node) -> str:
+    """One document page as an HTML string; SiteError (naming the file) when it cannot be rendered."""
+    try:
+        tree = _parse(path)
+        xml_text = etree.tostring(tree.getroot(), encoding="unicode")
+        html = sheets.render_doc(xml_text, params, register_node)
+        if not html or "<main" not in html:
+            raise SiteError(f"{path}: the stylesheet produced no page")
+        return html
+    except SiteError as exc:
+        msg = str(exc)
+        raise SiteError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+    except Exception as exc:
+        first = " ".join(str(exc).split())[:300]
+        raise SiteError(f"{path}: the stylesheet cannot render it: {first}") from None
+
+
+def overview_pages(sheets: "Stylesheets", docs: list[DocSummary], register: Register, xslt_dir: Path = XSLT_DIR):
+    """(page, html or SiteError) for the index, register and chronology pages, from the summaries."""
+    summary_node = sheets.proc.parse_xml(xml_text=_summary_xml(docs, register))
+    for page in OVERVIEW_PAGES:
+        try:
+            yield page, sheets.render_page(summary_node, page)
+        except Exception as exc:
+            yield page, SiteError(f"{xslt_dir / 'site-pages.xsl'}: page {page}: {exc}")
+
+
 def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None, out_dir: str | Path, *,
                progress: Callable[[Path], None] | None = None, xslt_dir: Path | None = None) -> SiteReport:
     """Write the HTML edition of ``tei_paths`` into ``out_dir``; return what was done and what failed.
@@ -519,13 +577,7 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     taken: set[str] = set()
     for path in paths:
         try:
-            tree = _parse(path)
-            root = tree.getroot()
-            if root.tag not in (T + "TEI", T + "teiCorpus"):
-                ns = etree.QName(root).namespace or "no namespace"
-                raise SiteError(f"{path}: not a TEI P5 document (root element <{etree.QName(root).localname}> "
-                                f"in {ns}); expected <TEI> in {TEI_NS}")
-            docs.append(summarise(tree, _safe_name(path.stem, taken), path, reg_ids))
+            docs.append(summarise_file(path, reg_ids, taken))
         except SiteError as exc:
             report.errors.append(str(exc))
         except Exception as exc:  # a bug or a very odd file: name it, go on
@@ -548,30 +600,12 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     register_node = sheets.proc.parse_xml(xml_text=register.lookup_xml())
 
     def render(d: DocSummary, prev_d: DocSummary | None, next_d: DocSummary | None) -> str | None:
-        params = {
-            "root": "../",
-            "doc-name": d.name,
-            "tei-href": f"../tei/{d.name}.xml",
-            "pdf-href": f"../{PDF_DIR}/{d.name}.pdf",
-            "prev-href": f"{prev_d.name}.html" if prev_d else "",
-            "prev-title": prev_d.title if prev_d else "",
-            "next-href": f"{next_d.name}.html" if next_d else "",
-            "next-title": next_d.title if next_d else "",
-        }
         try:
-            tree = _parse(d.path)
-            xml_text = etree.tostring(tree.getroot(), encoding="unicode")
-            html = sheets.render_doc(xml_text, params, register_node)
-            if not html or "<main" not in html:
-                raise SiteError(f"{d.path}: the stylesheet produced no page")
+            html = render_document(sheets, d.path, page_params(d, prev_d, next_d), register_node)
             _write(out / "doc" / f"{d.name}.html", html)
             return None
         except SiteError as exc:
-            msg = str(exc)
-            return msg if msg.startswith(str(d.path)) else f"{d.path}: {msg}"
-        except Exception as exc:
-            first = " ".join(str(exc).split())[:300]
-            return f"{d.path}: the stylesheet cannot render it: {first}"
+            return str(exc)
 
     failed: set[str] = set()
     for i, d in enumerate(docs):
@@ -594,13 +628,12 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     report.documents = len(written)
 
     # 4. overview pages
-    summary_node = sheets.proc.parse_xml(xml_text=_summary_xml(written, register))
-    for page in ("index", "persons", "places", "orgs", "chronology"):
-        try:
-            _write(out / f"{page}.html", sheets.render_page(summary_node, page))
+    for page, html in overview_pages(sheets, written, register, xslt_dir or XSLT_DIR):
+        if isinstance(html, SiteError):
+            report.errors.append(str(html))
+        else:
+            _write(out / f"{page}.html", html)
             report.pages += 1
-        except Exception as exc:
-            report.errors.append(f"{(xslt_dir or XSLT_DIR) / 'site-pages.xsl'}: page {page}: {exc}")
     report.pages += report.documents
     report.seconds = time.perf_counter() - t0
     return report
