@@ -63,7 +63,10 @@ def _ref_base(out_dir: Path, reg_dir: Path) -> str:
     return os.path.relpath(reg_dir.resolve(), out_dir.resolve()).replace(os.sep, "/")
 
 
-def encode_file(path: Path, out_dir: Path, writer: TeiWriter, manifest: Manifest, force: bool = False) -> FileResult:
+def encode_source(path: Path, writer: TeiWriter) -> tuple[FileResult, bytes | None]:
+    """Read, annotate and write one transcript in memory: (what happened, the TEI bytes or None).
+
+    Pure apart from reading ``path``: safe to run in a worker process."""
     res = FileResult(source=str(path))
     try:
         text = read_transcript(path)
@@ -72,14 +75,19 @@ def encode_file(path: Path, out_dir: Path, writer: TeiWriter, manifest: Manifest
         data, ctx = writer.write(src)
     except InputError as exc:
         res.status, res.error = "failed", str(exc)
-        return res
-    name = f"{path.stem}.xml"
-    target = out_dir / name
-    res.output = str(target)
+        return res, None
     res.layout = src.layout
     res.dropped = [{"line": d.line, "text": d.text, "reason": d.reason} for d in src.dropped]
     res.unknown_names = [{"type": t, "name": n, "context": c} for t, n, c in ctx.unknown]
     res.damaged_sections = [s.label for s in src.sections if s.damaged]
+    return res, data
+
+
+def store_output(res: FileResult, data: bytes, out_dir: Path, manifest: Manifest, force: bool = False) -> FileResult:
+    """Write ``data`` as out_dir/<stem>.xml unless it is already there or an editor changed that file."""
+    name = f"{Path(res.source).stem}.xml"
+    target = out_dir / name
+    res.output = str(target)
     if target.exists() and target.read_bytes() == data:
         res.status = "unchanged"
         manifest.record(name, data)
@@ -89,16 +97,33 @@ def encode_file(path: Path, out_dir: Path, writer: TeiWriter, manifest: Manifest
         return res
     atomic_write(target, data)
     manifest.record(name, data)
+    res.status = "written"
     return res
 
 
+def encode_file(path: Path, out_dir: Path, writer: TeiWriter, manifest: Manifest, force: bool = False) -> FileResult:
+    res, data = encode_source(path, writer)
+    if data is None:
+        return res
+    return store_output(res, data, out_dir, manifest, force)
+
+
 def encode_paths(paths: list[str], out_dir: Path, *, force: bool = False, register_dir: Path | None = None,
-                 progress=None) -> list[FileResult]:
+                 progress=None, jobs: int = 1, scheduler: str | None = None) -> list[FileResult]:
+    """Encode every transcript of ``paths`` into ``out_dir``; results in source order.
+
+    ``jobs`` > 1 (or a Dask ``scheduler``) encodes in worker processes, each
+    building the tagger once; this process writes the files, so the output is
+    the same byte for byte."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    sources = collect_sources(paths)
+    if scheduler or (jobs != 1 and len(sources) >= 16):
+        from .pipeline import encode_parallel
+        return encode_parallel(sources, out_dir, force=force, register_dir=register_dir, progress=progress,
+                               jobs=jobs, scheduler=scheduler)
     writer = make_writer(out_dir, register_dir)
     manifest = Manifest(out_dir)
     results = []
-    sources = collect_sources(paths)
     for path in sources:
         results.append(encode_file(path, out_dir, writer, manifest, force))
         if progress:
