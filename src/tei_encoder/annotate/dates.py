@@ -75,6 +75,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("numeric", r"(?P<d>[0-3]?\d)\.[ ]?(?P<m>[0-1]?\d|[IVXivx]{1,4})\.?[ ]?(?P<y>1[89]\d\d|\d\d)(?!\d)", False),
     # May 1960 / August, 1981 / in January 1978
     ("my", rf"{_mon('m')},?{_SP}{_year('y')}", False),
+    # 1 and 2 February (two days, no year)
+    ("d-and-dm", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
+    # July, 30th (no year)
+    ("m,d", rf"{_mon('m')},{_SP}(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?!,?{_SP}\d)", False),
+    # 23.10. [October 23]: a numeric day and month that the translator glosses in brackets
+    ("numeric-dm", r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.?(?=\s*\[)", False),
     # 8 October / the 26th of October (no year: resolved against the document's date)
     ("dm", rf"{_day('d')}{_SP}(?:of{_SP})?{_mon('m')}(?!{_SP}\d)", False),
     # October 23 / on October 23rd (no year)
@@ -152,6 +158,22 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
         if not (m1 and m2 and m1 < m2):
             return None
         return (("from", _iso(y, m1)), ("to", _iso(y, m2)))
+    if kind == "d-and-dm":
+        mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
+            return None
+        return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
+                ("evidence", "conjecture"))
+    if kind == "m,d":
+        mo, d = month_number(g("m")), int(g("d"))
+        if not mo or doc_year is None or not _valid(doc_year, mo, d):
+            return None
+        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
+    if kind == "numeric-dm":
+        mo, d = month_number(g("m")), int(g("d"))
+        if not mo or doc_year is None or not _valid(doc_year, mo, d):
+            return None
+        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
     if kind in ("dm", "md"):
         mo, d = month_number(g("m")), _num(m, "d")
         if not mo or doc_year is None or not _valid(doc_year, mo, d):
@@ -196,7 +218,26 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
             spans.append(Span(start, end, "date", attrs))
             for i in range(start, end):
                 taken[i] = True
-    return sorted(spans, key=lambda s: s.start)
+    return _merge_glosses(text, sorted(spans, key=lambda s: s.start))
+
+
+def _merge_glosses(text: str, spans: list[Span]) -> list[Span]:
+    """'23.10. [October 23]': a date and the translator's bracketed rendering of it are one date."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        s = spans[i]
+        if i + 1 < len(spans):
+            nxt = spans[i + 1]
+            between = text[s.end:nxt.start]
+            if re.fullmatch(r"\s*\[", between) and text[nxt.end:nxt.end + 1] == "]" and \
+                    s.attr("when") == nxt.attr("when") and s.attr("when"):
+                out.append(Span(s.start, nxt.end + 1, "date", s.attrs))
+                i += 2
+                continue
+        out.append(s)
+        i += 1
+    return out
 
 
 def _bad_year_context(text: str, start: int, end: int) -> bool:

@@ -381,7 +381,7 @@ class EntityTagger:
         n = len(toks)
         for h, t in enumerate(toks):
             is_embassy = t.raw in self.embassy
-            if not (t.raw in self.org_heads or (is_embassy and h > 0 and toks[h - 1].raw[:1].isupper())):
+            if not (t.raw in self.org_heads or is_embassy):
                 continue
             # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
@@ -414,6 +414,10 @@ class EntityTagger:
                 else:
                     break
             if j - i < 2:
+                continue
+            if is_embassy and t.raw[0].islower() and i == h and j == h + 1:
+                continue                                 # "the embassy" alone names nothing
+            if is_embassy and i == h and j == h + 1 + 0:
                 continue
             if toks[j - 1].norm in self.titles:
                 continue                                 # "Cabinet Secretary" is an office, not a body
