@@ -222,7 +222,8 @@ class TeiWriter:
             rep = _el(mi, "repository")
             self._inline(rep, sig.repository, ctx, dates=False)
         for c in sig.collections:
-            _el(mi, "collection", c)
+            coll = _el(mi, "collection")
+            self._inline(coll, c, ctx, dates=False)
         for typ, value in sig.idnos:
             _el(mi, "idno", value, type=typ)
         if not (sig.repository or sig.collections or sig.idnos):
