@@ -143,6 +143,15 @@
         <xsl:sequence select="normalize-space(string-join($pref/tei:surname, ' ')) ||
                               (if ($pref/tei:forename) then ', ' || normalize-space(string-join($pref/tei:forename, ' ')) else '')"/>
       </xsl:when>
+      <!-- "Alexander Puzanov" with the surname form "Puzanov": "Puzanov, Alexander";
+           names written surname first (Kim Il Sung, Mao Zedong) stay as they are. -->
+      <xsl:when test="$pref and $e/tei:persName[@type = 'surname']
+                      [ends-with(normalize-space($pref), ' ' || normalize-space(.))]">
+        <xsl:variable name="sur" select="normalize-space(($e/tei:persName[@type = 'surname']
+                      [ends-with(normalize-space($pref), ' ' || normalize-space(.))])[1])"/>
+        <xsl:variable name="full" select="normalize-space($pref)"/>
+        <xsl:sequence select="$sur || ', ' || substring($full, 1, string-length($full) - string-length($sur) - 1)"/>
+      </xsl:when>
       <xsl:when test="$pref">
         <xsl:sequence select="normalize-space($pref)"/>
       </xsl:when>
