@@ -312,7 +312,10 @@ class EntityTagger:
     def _common_word(self, t: Tok) -> bool:
         """A frequent English word ("Current", "Policy", "Visit") is not taken for an unknown name.
         Korean and Chinese surnames are exempt (Kim, Lee, Park are frequent as names)."""
-        return t.norm not in self.east_asian and _zipf(t.norm) >= COMMON_WORD_ZIPF
+        z = _zipf(t.norm)
+        if t.norm in self.east_asian or (t.norm in GIVEN_NAMES and z < GIVEN_NAME_MAX_ZIPF):
+            return False
+        return z >= COMMON_WORD_ZIPF
 
     def _person_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
         out = []
@@ -337,6 +340,17 @@ class EntityTagger:
                     k += 1
                 if k > j > i:
                     out.append(Candidate(toks[j].start, _name_end(text, toks[k - 1]), "persName", None, "low", False, 1))
+            # A known given name and a surname: "Edgar Snow", "Vasily Kuznetsov", "John F. Kennedy".
+            if self._given_name(t) and i + 1 < n and (i == 0 or not toks[i - 1].raw[:1].isupper() or
+                                                      text[toks[i - 1].end:t.start] not in (" ",)):
+                k = i + 1
+                if re.fullmatch(r"[A-Z]", toks[k].raw) and text[toks[k].end:toks[k].end + 2] == ". " and k + 1 < n:
+                    k += 1                                   # a middle initial
+                last = toks[k]
+                if text[toks[k - 1].end:last.start] in (" ", ". ") and re.fullmatch(r"[A-Z][a-zà-ÿ'’-]{2,}[a-zà-ÿ]", last.raw) \
+                        and self._is_name_token(last) and last.norm not in self.org_head_set \
+                        and not self._gazetteer_kind(last.norm) - {"person"}:
+                    out.append(Candidate(t.start, last.end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
             if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
                 j = i
@@ -362,6 +376,16 @@ class EntityTagger:
                     if m or _pinyin(nxt.raw) or end != nxt.end:
                         out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
         return out
+
+    def _given_name(self, t: Tok) -> bool:
+        """A capitalised given name that is not also a frequent English word ("May", "Will", "General")."""
+        return bool(re.fullmatch(r"[A-Z][a-zà-ÿ]+", t.raw)) and t.norm in GIVEN_NAMES and \
+            t.norm not in self.not_names and t.norm not in self.demonyms and t.norm not in self.titles and \
+            _zipf(t.norm) < GIVEN_NAME_MAX_ZIPF and not self._gazetteer_kind(t.norm) - {"person"}
+
+    def _gazetteer_kind(self, norm: str) -> set[str]:
+        """Kinds of the register's one-word names equal to this token ("Korea" -> {"place"})."""
+        return {f.kind for f in self.gaz.root.get(norm, {}).get(None, ())}
 
     def _title_end(self, toks: list[Tok], i: int, text: str) -> int:
         """The token index after the longest title phrase starting at i (i when there is none)."""
@@ -436,6 +460,14 @@ class EntityTagger:
         return out
 
 
+def _given_names() -> frozenset[str]:
+    """Given names of many countries (gender-guesser's name dictionary), folded."""
+    import gender_guesser.detector as gd
+    return frozenset(fold(n) for n in gd.Detector(case_sensitive=False).names)
+
+
+GIVEN_NAMES = _given_names()
+GIVEN_NAME_MAX_ZIPF = 5.0  # "John" and "Mark" are too common as words to start a name on their own
 COMMON_WORD_ZIPF = 4.6     # Zipf frequency of "reference", "assistant"; names like "Schwab" are far below
 
 
