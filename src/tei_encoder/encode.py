@@ -72,6 +72,8 @@ def encode_source(path: Path, writer: TeiWriter) -> tuple[FileResult, bytes | No
         text = read_transcript(path)
         res.encoding = text.encoding
         src = read_wilson(text, path.stem, str(path))
+        if not src.body and not src.title and not src.summary:
+            raise InputError(str(path), "no document text found (only page furniture): not a transcript?")
         data, ctx = writer.write(src)
     except InputError as exc:
         res.status, res.error = "failed", str(exc)

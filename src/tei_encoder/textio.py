@@ -21,8 +21,9 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# C0 controls other than tab/LF/CR, and C1 controls: never in a real transcript.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls other than tab/LF/CR, C1 controls and the non-characters U+FFFE/U+FFFF:
+# never in a real transcript, and not allowed in XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 MAX_BYTES = 50 * 1024 * 1024
 
 
