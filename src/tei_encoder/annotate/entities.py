@@ -404,8 +404,9 @@ class EntityTagger:
         out = []
         n = len(toks)
         for h, t in enumerate(toks):
-            is_embassy = t.raw in self.embassy
-            if not (t.raw in self.org_heads or is_embassy):
+            head = _case(t.raw)
+            is_embassy = head in self.embassy
+            if not (head in self.org_heads or is_embassy):
                 continue
             # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
@@ -419,10 +420,10 @@ class EntityTagger:
                 gap = text[toks[j - 1].end:toks[j].start]
                 if gap != " ":
                     break
-                word = toks[j].raw
+                word = _case(toks[j].raw)
                 if word in self.connectors or (word == "in" and is_embassy):
                     k = j + 1
-                    while k < n and toks[k].raw in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
+                    while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
                         k += 1
                     m = k
                     while m < n and toks[m].raw[:1].isupper() and text[toks[m - 1].end:toks[m].start] == " " and \
@@ -431,7 +432,7 @@ class EntityTagger:
                     if m == k:
                         break
                     j = m
-                elif j == h + 1 and word[:1].isupper() and toks[j].raw in self.org_heads:
+                elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
                     j += 1                               # "Central Committee Presidium"
                 elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word):
                     j += 1                               # "Division IV", "Office 9"
@@ -439,7 +440,7 @@ class EntityTagger:
                     break
             if j - i < 2:
                 continue
-            if is_embassy and t.raw[0].islower() and i == h and j == h + 1:
+            if is_embassy and head[0].islower() and i == h and j == h + 1:
                 continue                                 # "the embassy" alone names nothing
             if is_embassy and i == h and j == h + 1 + 0:
                 continue
@@ -484,6 +485,16 @@ def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     if gap in (" ", "] ", " [", "-", "] [", "[", "]"):
         return True
     return gap in (". ", ".", ". [", "]. ") and len(toks[j].raw) <= 2
+
+
+_CONNECTOR_WORDS = {"OF", "THE", "FOR", "ON", "IN", "AND", "DE", "DU", "DER", "DES"}
+
+
+def _case(word: str) -> str:
+    """An all-capitals word as it would be written in running text ("MINISTRY" -> "Ministry", "OF" -> "of")."""
+    if len(word) > 1 and word.isupper() and word.isalpha():
+        return word.lower() if word in _CONNECTOR_WORDS else word.title()
+    return word
 
 
 def _name_end(text: str, tok: Tok) -> int:
