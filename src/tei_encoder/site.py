@@ -523,6 +523,15 @@ def page_params(d: DocSummary, prev_d: DocSummary | None, next_d: DocSummary | N
     }
 
 
+_GENERATED_ID = re.compile(r'\b((?:tip|fn|fnref)-)d\d+e(\d+)')
+
+
+def _stable_ids(html: str) -> str:
+    """generate-id() numbers documents in the order a Saxon processor parsed them, so the same page
+    would differ with the run (or worker) that made it; ids are per page, so the document number goes."""
+    return _GENERATED_ID.sub(r"\1d1e\2", html)
+
+
 def render_document(sheets: "Stylesheets", path: Path, params: dict[str, str], register_node) -> str:
     """One document page as an HTML string; SiteError (naming the file) when it cannot be rendered."""
     try:
@@ -531,7 +540,7 @@ def render_document(sheets: "Stylesheets", path: Path, params: dict[str, str], r
         html = sheets.render_doc(xml_text, params, register_node)
         if not html or "<main" not in html:
             raise SiteError(f"{path}: the stylesheet produced no page")
-        return html
+        return _stable_ids(html)
     except SiteError as exc:
         msg = str(exc)
         raise SiteError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None

@@ -1,0 +1,714 @@
+"""The build at archive scale: every stage per document, in parallel, redoing only what changed.
+
+``tei-encoder build`` runs four stages over the edition:
+
+1. encode   seeds/*.txt -> tei/*.xml          (encode.encode_source)
+2. validate tei/*.xml against the edition's schemas (validation.engine.validate_file)
+3. site     a summary per document, a page per document, then the overview
+            pages from the small summaries   (site.summarise_file, render_document, overview_pages)
+4. pdf      a PDF per document, then the volume (pdf.PrintTransformer, WeasyPrint)
+
+Each stage hands one document at a time to an executor (:mod:`.parallel`: this
+process, a process pool, or a Dask cluster). Workers build what is costly once
+per process (tagger, schemas, stylesheets, fonts) and return data; this process
+writes every file (atomically) and records it in the build manifest
+(:mod:`.incremental`), so the output is the same byte for byte whatever runs it,
+a worker that dies leaves no half-written file, and the next run redoes only
+what is missing or whose inputs changed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
+    schema_hrefs, store_output
+from .fileio import Manifest, atomic_write, sha256
+from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
+                          referenced_ids, register_snapshot, sha)
+from .parallel import DaskExecutor, InlineExecutor, PoolExecutor, default_jobs, worker_state
+
+SMALL_RUN = 16  # fewer documents than this run in this process: a pool would cost more than it saves
+
+
+# ------------------------------------------------------------------ progress
+
+def progress_wanted() -> bool:
+    """A progress bar on a terminal; nothing in CI (CI=true) or when stderr is not a terminal."""
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
+
+
+class Progress:
+    def __init__(self, label: str, total: int, enabled: bool | None = None):
+        self.label, self.total, self.done = label, total, 0
+        self.enabled = progress_wanted() if enabled is None else enabled
+        self.t0 = time.perf_counter()
+        self._last = 0.0
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self._last < 0.1 and self.done < self.total:
+            return
+        self._last = now
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        rate = self.done / max(now - self.t0, 1e-6)
+        click.echo(f"\r{self.label:<9} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                   f"{rate:6.1f}/s", err=True, nl=False)
+
+    def close(self) -> None:
+        if self.enabled:
+            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+
+    def echo(self, line: str) -> None:
+        """A message line that does not garble the bar."""
+        if self.enabled:
+            click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+        click.echo(line, err=True)
+
+
+# ------------------------------------------------------------------ executors per stage
+
+class Runner:
+    """Gives each stage its executor: a warmed pool per stage, or the one Dask client."""
+
+    def __init__(self, jobs: int | None = None, scheduler: str | None = None):
+        self.jobs = jobs or default_jobs()
+        self.scheduler = scheduler
+        self._dask: DaskExecutor | None = None
+        self.pool_restarts = 0
+
+    def describe(self) -> str:
+        if self.scheduler:
+            return self._dask_executor().name
+        return f"{self.jobs} process{'es' if self.jobs > 1 else ''}"
+
+    def _dask_executor(self) -> DaskExecutor:
+        if self._dask is None:
+            self._dask = DaskExecutor(self.scheduler)
+        return self._dask
+
+    def run(self, fn, items: list, warm: Callable | None = None, warm_args: tuple = ()):
+        """Yield (index, ok, value) for fn over items."""
+        if not items:
+            return
+        if self.scheduler:
+            ex = self._dask_executor()
+            if warm is not None:
+                try:
+                    ex.client.run(warm, *warm_args)
+                except Exception:  # noqa: BLE001 - workers warm lazily instead
+                    pass
+            yield from ex.imap(fn, items)
+            return
+        if self.jobs <= 1 or len(items) < SMALL_RUN:
+            yield from InlineExecutor(warm, warm_args).imap(fn, items)
+            return
+        ex = PoolExecutor(min(self.jobs, len(items)), warm, warm_args)
+        try:
+            yield from ex.imap(fn, items)
+        finally:
+            self.pool_restarts += ex.restarts
+            ex.close()
+
+    def close(self) -> None:
+        if self._dask is not None:
+            self._dask.close()
+            self._dask = None
+
+
+# ------------------------------------------------------------------ worker tasks (module level: picklable)
+
+def _writer(spec: dict):
+    return worker_state(("encode", spec["out_dir"], spec["register_dir"], spec["register_fp"]),
+                        lambda: make_writer(Path(spec["out_dir"]),
+                                            Path(spec["register_dir"]) if spec["register_dir"] else None))
+
+
+def warm_encode(spec: dict) -> None:
+    _writer(spec)
+
+
+def encode_task(item):
+    spec, source = item
+    res, data = encode_source(Path(source), _writer(spec))
+    return res, data
+
+
+def warm_validate() -> None:
+    from .validation.engine import SchemaRef, _load, kind_of, project_schemas
+    for p in project_schemas():
+        try:
+            _load(SchemaRef(kind_of(str(p)), str(p), "default"))
+        except Exception:  # noqa: BLE001 - validate_file reports it per document
+            pass
+
+
+def validate_task(path: str) -> dict:
+    from .validation.engine import validate_file
+    r = validate_file(Path(path))
+    lines = [f"{path}:{p.line}:{p.column}: {p.severity}: {p.message}"
+             for p in r.problems if p.severity in ("error", "warning")]
+    return {"status": r.status(), "errors": r.count("error"), "warnings": r.count("warning"), "lines": lines}
+
+
+def _site_state(spec: dict):
+    def build():
+        from .site import Stylesheets, load_register
+        register = load_register(Path(spec["register_dir"]) if spec["register_dir"] else None)
+        return {"register": register, "ids": register.ids(), "sheets": None, "node": None}
+    return worker_state(("site", spec["register_dir"], spec["register_fp"]), build)
+
+
+def _site_sheets(spec: dict):
+    st = _site_state(spec)
+    if st["sheets"] is None:
+        from .site import Stylesheets
+        st["sheets"] = Stylesheets()
+        st["node"] = st["sheets"].proc.parse_xml(xml_text=st["register"].lookup_xml())
+    return st["sheets"], st["node"]
+
+
+def warm_site(spec: dict) -> None:
+    _site_sheets(spec)
+
+
+def summary_task(item) -> dict:
+    from .site import summarise_file
+    spec, path = item
+    d = summarise_file(Path(path), _site_state(spec)["ids"], set())
+    return summary_to_dict(d)
+
+
+def page_task(item) -> str:
+    from .site import render_document
+    spec, path, params = item
+    sheets, node = _site_sheets(spec)
+    return render_document(sheets, Path(path), params, node)
+
+
+def _pdf_state(spec: dict):
+    def build():
+        from .pdf import PrintTransformer
+        reg = Path(spec["register_dir"]) if spec["register_dir"] else None
+        return PrintTransformer(reg, edition_title=spec.get("title"))
+    return worker_state(("pdf", spec["register_dir"], spec["register_fp"], spec.get("title")), build)
+
+
+def warm_pdf(spec: dict) -> None:
+    from .pdf import _engine
+    _pdf_state(spec)
+    _engine()
+
+
+def pdf_task(item) -> tuple[bytes, int]:
+    from . import pdf
+    spec, path, name = item
+    tree = pdf.read_tei(path)
+    pdf._check_tei(tree)
+    html = _pdf_state(spec).single(name, tree)
+    fc, _ = pdf._engine()
+    document = pdf._render(html)
+    data = document.write_pdf(pdf_variant=pdf.PDF_VARIANT, font_config=fc,
+                              pdf_identifier=pdf._identifier(Path(f"{name}.pdf")))
+    return data, len(document.pages)
+
+
+# ------------------------------------------------------------------ summaries as small data
+
+def summary_to_dict(d) -> dict:
+    return {"stem": Path(d.path).stem, "name": d.name, "title": d.title, "date": d.date, "archive": d.archive,
+            "citation": d.citation, "abstract": d.abstract,
+            "mentions": [[k, i, n] for (k, i), n in sorted(d.mentions.items())],
+            "unknown": [list(u) for u in d.unknown], "events": [list(e) for e in d.events]}
+
+
+def summary_from_dict(data: dict, path: Path, name: str):
+    from collections import Counter
+
+    from .site import DocSummary
+    title = data["title"]
+    if name != data["name"] and title == data["name"]:
+        title = name  # the title fell back to the page name, which is now another
+    return DocSummary(path=path, name=name, title=title, date=data["date"], archive=data["archive"],
+                      citation=data["citation"], abstract=data["abstract"],
+                      mentions=Counter({(k, i): n for k, i, n in data["mentions"]}),
+                      unknown=[tuple(u) for u in data["unknown"]], events=[tuple(e) for e in data["events"]])
+
+
+# ------------------------------------------------------------------ the build
+
+@dataclass
+class BuildConfig:
+    seeds_dir: Path
+    tei_dir: Path
+    site_dir: Path | None = Path("site")
+    pdf_dir: Path | None = Path("pdf")
+    register_dir: Path | None = None
+    jobs: int | None = None
+    scheduler: str | None = None
+    force: bool = False
+    verbose: bool = False
+    volume: bool = True
+    validate: bool = True
+    progress: bool | None = None
+
+
+@dataclass
+class StageStats:
+    name: str
+    total: int = 0
+    redone: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def line(self) -> str:
+        rate = self.redone / self.seconds if self.seconds > 0 and self.redone else 0.0
+        return (f"{self.name}: {self.total} documents, {self.redone} done, {self.total - self.redone} up to date, "
+                f"{self.failed} failed ({self.seconds:.1f} s{f', {rate:.0f}/s' if rate else ''})")
+
+
+class Build:
+    def __init__(self, cfg: BuildConfig, runner: Runner | None = None):
+        self.cfg = cfg
+        self.runner = runner or Runner(cfg.jobs, cfg.scheduler)
+        self.tei_dir = Path(cfg.tei_dir)
+        self.tei_dir.mkdir(parents=True, exist_ok=True)
+        reg = cfg.register_dir
+        if reg is None:
+            reg = self.tei_dir / "register"
+            if not reg.is_dir():
+                reg = PROJECT_ROOT / "tei" / "register"
+        self.register_dir = Path(reg) if Path(reg).is_dir() else None
+        self.manifest = BuildManifest.for_edition(self.tei_dir)
+        self.snapshot = register_snapshot(self.register_dir)
+        self.register_fp = sha(json.dumps(self.snapshot, sort_keys=True))
+        self.stats: list[StageStats] = []
+        self.failed_docs = 0
+
+    def _bar(self, label: str, total: int) -> Progress:
+        return Progress(label, total, self.cfg.progress)
+
+    def _spec(self, **extra) -> dict:
+        return {"register_dir": str(self.register_dir.resolve()) if self.register_dir else None,
+                "register_fp": self.register_fp, **extra}
+
+    # -------------------------------------------------------------- 1. encode
+    def encode(self) -> list[FileResult]:
+        t0 = time.perf_counter()
+        out = self.tei_dir
+        sources = collect_sources([str(self.cfg.seeds_dir)])
+        st = StageStats("encode", total=len(sources))
+        spec = self._spec(out_dir=str(out.resolve()))
+        xsd, sch = schema_hrefs(out)
+        ref_base = _ref_base(out, self.register_dir) if self.register_dir else ""
+        code = sha(code_fingerprint("encode"), xsd, sch, ref_base)
+        old_snapshot = self.manifest.get_meta("register", {})
+        changed_ids, changed_forms = changed_entries(old_snapshot, self.snapshot)
+        records = self.manifest.stage("encode")
+        tei_manifest = Manifest(out)
+        results: dict[int, FileResult] = {}
+        todo: list[tuple[int, Path, str]] = []
+        for i, src in enumerate(sources):
+            raw = src.read_bytes()
+            key = sha(code, sha256(raw))
+            name = f"{src.stem}.xml"
+            rec = records.get(src.stem)
+            redo = self.cfg.force or rec is None or rec[0] != key or not (out / name).exists()
+            if not redo and changed_ids:
+                ids = set(rec[1].get("ids", []))
+                if ids & changed_ids or mentions_any(raw.decode("utf-8", "replace"), changed_forms):
+                    redo = True
+            if redo:
+                todo.append((i, src, key))
+            else:
+                res = FileResult(**{k: v for k, v in rec[1]["result"].items()})
+                res.status = "unchanged"
+                results[i] = res
+        bar = self._bar("encode", len(todo))
+        items = [(spec, str(src)) for _, src, _ in todo]
+        for j, ok, value in self.runner.run(encode_task, items, warm_encode, (spec,)):
+            i, src, key = todo[j]
+            if not ok:
+                res = FileResult(source=str(src), status="failed", error=f"{src}: {value}")
+            else:
+                res, data = value
+                if data is not None:
+                    store_output(res, data, out, tei_manifest, self.cfg.force)
+                    if res.status != "skipped-hand-edited":
+                        rec = dict(res.as_dict(), status="written")
+                        self.manifest.put("encode", src.stem, key,
+                                          {"result": rec, "ids": referenced_ids(data)})
+            if res.status == "failed":
+                st.failed += 1
+                bar.echo(f"error: {res.error}")
+            elif res.status == "skipped-hand-edited":
+                bar.echo(f"skipped: {res.output} was edited by hand since it was generated; "
+                         "use --force to overwrite it")
+            results[i] = res
+            bar.step()
+        bar.close()
+        tei_manifest.save()
+        self.manifest.set_meta("register", self.snapshot)
+        self.manifest.commit()
+        st.redone = len(todo)
+        st.seconds = time.perf_counter() - t0
+        self.stats.append(st)
+        self.failed_docs += st.failed
+        ordered = [results[i] for i in range(len(sources))]
+        self._report(ordered)
+        return ordered
+
+    def _report(self, results: list[FileResult]) -> None:
+        written = sum(r.status == "written" for r in results)
+        unchanged = sum(r.status == "unchanged" for r in results)
+        skipped = sum(r.status == "skipped-hand-edited" for r in results)
+        failed = sum(r.status == "failed" for r in results)
+        if self.cfg.verbose:
+            for r in results:
+                if r.status != "failed":
+                    click.echo(f"{r.source} -> {r.output} [{r.status}; layout {r.layout}; {len(r.dropped)} dropped; "
+                               f"{len(r.unknown_names)} names for review]")
+        click.echo(f"{len(results)} transcripts: {written} written, {unchanged} unchanged, "
+                   f"{skipped} skipped (hand-edited), {failed} failed", err=True)
+        data = {"files": [r.as_dict() for r in results],
+                "summary": {"transcripts": len(results), "written": written, "unchanged": unchanged,
+                            "skipped": skipped, "failed": failed,
+                            "dropped": sum(len(r.dropped) for r in results)}}
+        body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        target = self.tei_dir / "conversion-report.json"
+        if not target.exists() or target.read_bytes() != body:
+            atomic_write(target, body)
+
+    # -------------------------------------------------------------- inputs of the later stages
+    def _tei_files(self) -> list[tuple[Path, str, list[str]]]:
+        """(path, hash, referenced register ids) of every TEI document of the edition."""
+        from .site import expand_paths
+        out = []
+        for p in expand_paths([self.tei_dir]):
+            data = p.read_bytes()
+            out.append((p, sha256(data), referenced_ids(data)))
+        return out
+
+    # -------------------------------------------------------------- 2. validate
+    def validate(self, files) -> int:
+        t0 = time.perf_counter()
+        st = StageStats("validate", total=len(files))
+        code = code_fingerprint("validate")
+        records = self.manifest.stage("validate")
+        todo = []
+        invalid = 0
+        for path, h, ids in files:
+            key = sha(code, h, entries_key(self.snapshot, ids))
+            rec = records.get(path.name)
+            if not self.cfg.force and rec is not None and rec[0] == key:
+                if rec[1]["status"] != "valid":
+                    invalid += 1
+                    for line in rec[1]["lines"]:
+                        if ": error: " in line:
+                            click.echo(line, err=True)
+                continue
+            todo.append((path, key))
+        bar = self._bar("validate", len(todo))
+        for j, ok, value in self.runner.run(validate_task, [str(p) for p, _ in todo], warm_validate):
+            path, key = todo[j]
+            if not ok:
+                value = {"status": "unreadable", "errors": 1, "warnings": 0,
+                         "lines": [f"{path}:0:0: error: cannot validate: {value}"]}
+            if value["status"] != "valid":
+                invalid += 1
+                st.failed += 1
+                for line in value["lines"]:
+                    if ": error: " in line:
+                        bar.echo(line)
+            self.manifest.put("validate", path.name, key, value)
+            bar.step()
+        bar.close()
+        self.manifest.commit()
+        st.redone, st.seconds = len(todo), time.perf_counter() - t0
+        st.extra["invalid"] = invalid
+        self.stats.append(st)
+        click.echo(f"validate: {len(files)} files, {len(files) - invalid} valid, {invalid} invalid", err=True)
+        return 1 if invalid else 0
+
+    # -------------------------------------------------------------- 3. site
+    def site(self, files, out: Path) -> int:
+        from .site import OVERVIEW_PAGES, XSLT_DIR, SiteError, _safe_name, _summary_xml, _write, load_register, \
+            overview_pages, page_params
+        t0 = time.perf_counter()
+        st = StageStats("site", total=len(files))
+        errors: list[str] = []
+        spec = self._spec()
+        try:
+            register = load_register(self.register_dir)
+        except SiteError as exc:
+            from .site import Register
+            errors.append(f"register: {exc}")
+            register = Register()
+        # a. summaries (cached)
+        code_s = code_fingerprint("summary")
+        records = self.manifest.stage("summary")
+        summaries: dict[str, dict] = {}
+        keys = {}
+        todo = []
+        for path, h, ids in files:
+            key = sha(code_s, h, entries_key(self.snapshot, ids))
+            keys[path.name] = (h, ids)
+            rec = records.get(path.name)
+            if not self.cfg.force and rec is not None and rec[0] == key:
+                summaries[path.name] = rec[1]
+            else:
+                todo.append((path, key))
+        bar = self._bar("summarise", len(todo))
+        for j, ok, value in self.runner.run(summary_task, [(spec, str(p)) for p, _ in todo], warm_site, (spec,)):
+            path, key = todo[j]
+            if ok:
+                summaries[path.name] = value
+                self.manifest.put("summary", path.name, key, value)
+            else:
+                errors.append(value if value.startswith(str(path)) else f"{path}: {value}")
+                bar.echo(f"error: {errors[-1]}")
+            bar.step()
+        bar.close()
+        docs = []
+        taken: set[str] = set()
+        for path, _, _ in files:
+            data = summaries.get(path.name)
+            if data is not None:
+                docs.append(summary_from_dict(data, path, _safe_name(path.stem, taken)))
+        docs.sort(key=lambda d: d.sort_key)
+        # b. assets, register copies
+        (out / "doc").mkdir(parents=True, exist_ok=True)
+        (out / "tei").mkdir(parents=True, exist_ok=True)
+        for f in ("site.css", "site.js"):
+            _copy_if_changed(XSLT_DIR / "assets" / f, out / "assets" / f)
+        for f in register.files:
+            _copy_if_changed(f, out / "tei" / "register" / f.name)
+        # c. one page per document
+        code_p = code_fingerprint("page")
+
+        def page_jobs(seq, only=None):
+            jobs = []
+            for i, d in enumerate(seq):
+                if only is not None and d.name not in only:
+                    continue
+                params = page_params(d, seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
+                h, ids = keys[d.path.name]
+                key = sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
+                jobs.append((d, params, key))
+            return jobs
+
+        page_records = self.manifest.stage("page")
+        todo_p = [(d, params, key) for d, params, key in page_jobs(docs)
+                  if self.cfg.force or page_records.get(d.name, ("",))[0] != key
+                  or not (out / "doc" / f"{d.name}.html").exists()]
+        failed: set[str] = set()
+        bar = self._bar("html", len(todo_p))
+        for j, ok, value in self.runner.run(page_task, [(spec, str(d.path), p) for d, p, _ in todo_p],
+                                            warm_site, (spec,)):
+            d, params, key = todo_p[j]
+            if ok:
+                _write(out / "doc" / f"{d.name}.html", value)
+                self.manifest.put("page", d.name, key)
+            else:
+                failed.add(d.name)
+                errors.append(value if value.startswith(str(d.path)) else f"{d.path}: {value}")
+                bar.echo(f"error: {errors[-1]}")
+                self.manifest.forget("page", d.name)
+            bar.step()
+        bar.close()
+        for d in docs:
+            if d.name not in failed:
+                _copy_if_changed(d.path, out / "tei" / f"{d.name}.xml")
+        written = [d for d in docs if d.name not in failed]
+        if failed:  # neighbours of a failed page: render them again so prev/next skip it
+            neighbours = set()
+            for i, d in enumerate(docs):
+                if d.name in failed:
+                    continue
+                if (i > 0 and docs[i - 1].name in failed) or (i + 1 < len(docs) and docs[i + 1].name in failed):
+                    neighbours.add(d.name)
+            again = page_jobs(written, neighbours)
+            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path), p) for d, p, _ in again],
+                                                warm_site, (spec,)):
+                d = again[j][0]
+                if ok:
+                    _write(out / "doc" / f"{d.name}.html", value)
+                self.manifest.forget("page", d.name)  # its key assumed the failed neighbour
+        # d. overview pages from the summaries
+        xml = _summary_xml(written, register)
+        key = sha(code_fingerprint("pages"), sha256(xml.encode("utf-8")))
+        if self.cfg.force or self.manifest.get_meta("overview") != key or \
+                not all((out / f"{p}.html").exists() for p in OVERVIEW_PAGES):
+            from .site import Stylesheets
+            sheets = Stylesheets()
+            ok_all = True
+            for page, html in overview_pages(sheets, written, register, XSLT_DIR):
+                if isinstance(html, SiteError):
+                    errors.append(str(html))
+                    ok_all = False
+                else:
+                    _write(out / f"{page}.html", html)
+            self.manifest.set_meta("overview", key if ok_all else None)
+        self.manifest.commit()
+        st.redone, st.failed = len(todo) + len(todo_p), len(errors)
+        st.seconds = time.perf_counter() - t0
+        st.extra.update(summaries=len(todo), pages=len(todo_p))
+        self.stats.append(st)
+        for e in errors:
+            if not progress_wanted():
+                pass
+        click.echo(f"site: {len(written)} documents, {len(written) + len(OVERVIEW_PAGES)} pages in {out}/ "
+                   f"({st.seconds:.1f} s); {len(errors)} failed", err=True)
+        return 1 if errors else 0
+
+    # -------------------------------------------------------------- 4. pdf
+    def pdf(self, files, out: Path) -> int:
+        from . import pdf as P
+        t0 = time.perf_counter()
+        out.mkdir(parents=True, exist_ok=True)
+        st = StageStats("pdf", total=len(files))
+        spec = self._spec(title=None)
+        code = code_fingerprint("pdf")
+        records = self.manifest.stage("pdf")
+        names: dict[str, str] = {}
+        todo, good = [], []
+        errors: list[str] = []
+        pages = 0
+        for path, h, ids in files:
+            name = path.stem if path.stem != P.VOLUME_NAME else f"{path.stem}-document"
+            if name in names:
+                errors.append(f"error: {path}: cannot render PDF: another input ({names[name]}) already writes "
+                              f"{out / (name + '.pdf')}")
+                continue
+            names[name] = str(path)
+            key = sha(code, h, entries_key(self.snapshot, ids))
+            rec = records.get(name)
+            if not self.cfg.force and rec is not None and rec[0] == key and (out / f"{name}.pdf").exists():
+                good.append((name, path, key))
+                pages += rec[1].get("pages", 0)
+            else:
+                todo.append((name, path, key))
+        for e in errors:
+            click.echo(e, err=True)
+        bar = self._bar("pdf", len(todo))
+        for j, ok, value in self.runner.run(pdf_task, [(spec, str(p), n) for n, p, _ in todo], warm_pdf, (spec,)):
+            name, path, key = todo[j]
+            if ok:
+                data, n = value
+                atomic_write(out / f"{name}.pdf", data)
+                self.manifest.put("pdf", name, key, {"pages": n})
+                good.append((name, path, key))
+                pages += n
+            else:
+                errors.append(f"error: {path}: cannot render PDF: {value}")
+                bar.echo(errors[-1])
+                self.manifest.forget("pdf", name)
+            bar.step()
+        bar.close()
+        st.extra["pages"] = sum(records.get(n, (None, {}))[1].get("pages", 0) for n, _, _ in good)
+        if self.cfg.volume and good:
+            good.sort(key=lambda g: str(g[1]))
+            vkey = sha(code, self.register_fp, *(k for _, _, k in good))
+            target = out / f"{P.VOLUME_NAME}.pdf"
+            if self.cfg.force or self.manifest.get_meta("volume") != vkey or not target.exists():
+                try:
+                    transformer = P.PrintTransformer(self.register_dir)
+                    html = transformer.volume([(n, P.read_tei(p)) for n, p, _ in good])
+                    P.render_volume_html(html, target)
+                    self.manifest.set_meta("volume", vkey)
+                except Exception as exc:  # noqa: BLE001
+                    errors.append(f"error: {P.VOLUME_NAME} ({len(good)} documents): cannot render PDF: {exc}")
+                    click.echo(errors[-1], err=True)
+        self.manifest.commit()
+        st.redone, st.failed, st.seconds = len(todo), len(errors), time.perf_counter() - t0
+        st.extra["pages_done"] = pages
+        self.stats.append(st)
+        click.echo(f"pdf: {len(good)} PDFs in {out}/ ({st.seconds:.1f} s); {len(errors)} failed", err=True)
+        return 1 if errors else 0
+
+    def close(self) -> None:
+        self.manifest.close()
+        self.runner.close()
+
+
+def _copy_if_changed(src: Path, dst: Path) -> None:
+    data = src.read_bytes()
+    if dst.exists() and dst.stat().st_size == len(data) and dst.read_bytes() == data:
+        return
+    atomic_write(dst, data)
+
+
+def run_build(cfg: BuildConfig, later_steps=()) -> int:
+    """The whole build; returns the exit status (0: all went well)."""
+    b = Build(cfg)
+    status = 0
+    try:
+        if cfg.verbose:
+            click.echo(f"build: {b.runner.describe()}", err=True)
+        results = b.encode()
+        status |= 1 if any(r.status == "failed" for r in results) else 0
+        files = b._tei_files()
+        if cfg.validate:
+            status |= b.validate(files)
+        if cfg.site_dir is not None:
+            status |= b.site(files, Path(cfg.site_dir))
+        if cfg.pdf_dir is not None:
+            status |= b.pdf(files, Path(cfg.pdf_dir))
+        fp = sha(b.register_fp, *(h for _, h, _ in files))
+        for step in later_steps:
+            key = f"step:{getattr(step, '__module__', '')}.{getattr(step, '__name__', '')}"
+            if not cfg.force and b.manifest.get_meta(key) == fp:
+                continue
+            rc = step(tei_dir=Path(cfg.tei_dir), verbose=cfg.verbose)
+            status |= rc
+            if rc == 0:
+                b.manifest.set_meta(key, fp)
+        if cfg.verbose:
+            for s in b.stats:
+                click.echo(s.line(), err=True)
+    finally:
+        b.close()
+    return status
+
+
+# ------------------------------------------------------------------ `encode --jobs`
+
+def encode_parallel(sources: list[Path], out_dir: Path, *, force: bool = False, register_dir: Path | None = None,
+                    progress=None, jobs: int | None = None, scheduler: str | None = None) -> list[FileResult]:
+    """encode_paths with worker processes: same results, same files."""
+    reg = register_dir if register_dir is not None else PROJECT_ROOT / "tei" / "register"
+    spec = {"out_dir": str(Path(out_dir).resolve()), "register_dir": str(Path(reg).resolve()) if Path(reg).is_dir()
+            else None, "register_fp": ""}
+    if spec["register_dir"]:
+        spec["register_fp"] = sha(json.dumps(register_snapshot(Path(reg)), sort_keys=True))
+    runner = Runner(jobs, scheduler)
+    manifest = Manifest(out_dir)
+    results: list[FileResult | None] = [None] * len(sources)
+    try:
+        for i, ok, value in runner.run(encode_task, [(spec, str(s)) for s in sources], warm_encode, (spec,)):
+            if not ok:
+                res = FileResult(source=str(sources[i]), status="failed", error=f"{sources[i]}: {value}")
+            else:
+                res, data = value
+                if data is not None:
+                    store_output(res, data, out_dir, manifest, force)
+            results[i] = res
+            if progress:
+                progress(sources[i])
+    finally:
+        runner.close()
+        manifest.save()
+    return results
