@@ -70,7 +70,9 @@ def run_html(paths, out_dir: Path, register_dir: Path | None, *, verbose: bool =
 @click.option("-o", "--output", "out_dir", default="site", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the site.")
 @click.option("-v", "--verbose", is_flag=True, help="Say where the site is.")
-def html(paths, register_dir, out_dir, verbose):
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
+              help="Worker processes (default: all cores); the site is the same byte for byte.")
+def html(paths, register_dir, out_dir, verbose, jobs):
     """Render TEI files (or folders of them) as a static HTML site.
 
     Writes index, persons, places, organisations and chronology pages, a page
@@ -82,6 +84,11 @@ def html(paths, register_dir, out_dir, verbose):
       tei-encoder render html tei/ -o site
       tei-encoder render html ../shared/reference/external-tei/frus--*.xml -o /tmp/frus
     """
+    from .parallel import default_jobs
+    jobs = jobs or default_jobs()
+    if jobs > 1:
+        from .pipeline import render_html_parallel
+        sys.exit(1 if render_html_parallel(list(paths), out_dir, register_dir, jobs=jobs) else 0)
     sys.exit(1 if run_html(list(paths), out_dir, register_dir, verbose=verbose) else 0)
 
 

@@ -28,7 +28,9 @@ def _progress_wanted() -> bool:
               help="Refuse files larger than this (default 200 MB).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to a file instead of standard output.")
-def validate(paths, schemas, fmt, strict, max_size, output):
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None,
+              help="Worker processes (default: all cores); the report is the same.")
+def validate(paths, schemas, fmt, strict, max_size, output, jobs):
     """Validate TEI files and folders (their *.xml files).
 
     By default each file is checked against the edition's XSD and Schematron
@@ -61,7 +63,11 @@ def validate(paths, schemas, fmt, strict, max_size, output):
     show = _progress_wanted() and len(files) >= 20
     t0 = time.perf_counter()
     results = []
-    for i, f in enumerate(files, 1):
+    from .parallel import default_jobs
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(files) >= 16:
+        results = _validate_parallel(files, refs, max_size, jobs, show)
+    for i, f in enumerate(files if not results else [], 1):
         results.append(validate_file(f, refs, max_bytes=max_size))
         if show:
             click.echo(f"\rvalidating {i}/{len(files)} {f.name[:40]:<40}", err=True, nl=False)
@@ -100,3 +106,29 @@ def _validate_edition(tei_dir: Path, verbose: bool) -> int:
     click.echo(f"validate: {len(results)} files, {len(results) - len(bad)} valid, {len(bad)} invalid; "
                f"{warnings} warnings (see `tei-encoder validate {tei_dir}`)", err=True)
     return 1 if bad else 0
+
+
+def _validate_one(item):
+    f, refs, max_size = item
+    return validate_file(f, refs, max_bytes=max_size)
+
+
+def _validate_parallel(files, refs, max_size, jobs, show):
+    """validate_file in a pool of worker processes (each compiles the schemas once); results in file order."""
+    from .parallel import PoolExecutor
+    from .pipeline import warm_validate
+    from .validation.model import FileResult, Problem
+
+    out = [None] * len(files)
+    ex = PoolExecutor(jobs, warm_validate)
+    try:
+        for n, (i, ok, value) in enumerate(ex.imap(_validate_one, [(f, refs, max_size) for f in files]), 1):
+            if not ok:
+                value = FileResult(str(files[i]), unreadable=True,
+                                   problems=[Problem(0, 0, "error", f"cannot validate: {value}", "xml", "crash")])
+            out[i] = value
+            if show:
+                click.echo(f"\rvalidating {n}/{len(files)} {files[i].name[:40]:<40}", err=True, nl=False)
+    finally:
+        ex.close()
+    return out

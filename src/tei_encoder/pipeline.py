@@ -712,3 +712,33 @@ def encode_parallel(sources: list[Path], out_dir: Path, *, force: bool = False, 
         runner.close()
         manifest.save()
     return results
+
+
+# ------------------------------------------------------------------ `render html --jobs`
+
+def render_html_parallel(paths, out_dir: Path, register_dir: Path | None, *, jobs: int | None = None,
+                         scheduler: str | None = None) -> int:
+    """`render html` with worker processes: the same site as site.build_site; returns the number of failures.
+
+    Uses the site stage of the build with a throw-away manifest, so nothing is skipped."""
+    import tempfile
+
+    from .site import expand_paths
+    files_in = expand_paths(paths)
+    if register_dir is None and files_in:
+        first = files_in[0] if files_in[0].is_dir() else files_in[0].parent
+        register_dir = first / "register"
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = BuildConfig(seeds_dir=Path(tmp), tei_dir=Path(tmp), site_dir=Path(out_dir), register_dir=register_dir,
+                          jobs=jobs, scheduler=scheduler, force=True)
+        b = Build(cfg)
+        if register_dir is None or not Path(register_dir).is_dir():
+            b.register_dir, b.snapshot = None, {}
+        try:
+            files = []
+            for p in files_in:
+                data = p.read_bytes()
+                files.append((p, sha256(data), referenced_ids(data)))
+            return 0 if b.site(files, Path(out_dir)) == 0 else max(1, b.stats[-1].failed)
+        finally:
+            b.close()
