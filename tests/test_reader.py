@@ -86,3 +86,18 @@ def test_every_dev_transcript_has_title_date_and_text(path):
     s = read(path)
     assert s.title and s.date_iso and s.body
     assert not any(b.text.startswith(("Skip to content", "Search in", "get citation")) for b in s.body)
+
+
+def test_a_whole_page_trailer_becomes_metadata_not_text():
+    """A page that is not cut off ends with the archive's indexing lists, source,
+    original archive, rights and record id: metadata, never body text."""
+    s = read(Path(__file__).parent / "data" / "transcripts" / "full-old-site-page.txt")
+    assert [b.text for b in s.body] == ["Comrade Puzanov said that the KWP Central Committee had met on 1 March."]
+    assert s.summary == "Ambassador Puzanov discusses the KWP plenum."
+    assert s.authors == ["Soviet Embassy in Pyongyang"]
+    assert ("place", "Pyongyang") in s.keywords and ("topic", "Economic assistance") in s.keywords
+    assert ("person-or-org", "Korean Workers' Party") in s.keywords
+    assert s.original_archive == "Archive of Foreign Policy of the Russian Federation"
+    assert s.record_id == "116543" and s.translators == ["Gary Goldberg"]
+    assert s.rights.startswith("The History and Public Policy Program welcomes reuse")
+    assert "2013-11-07" in [d.text for d in s.dropped]

@@ -80,6 +80,9 @@ class Source:
     record_id: str | None = None
     rights: str | None = None
     notes: list[str] = field(default_factory=list)   # other page text about the document
+    authors: list[str] = field(default_factory=list)  # the page's "Author(s):" list
+    keywords: list[tuple[str, str]] = field(default_factory=list)   # (kind, term): the page's associated places/people/topics
+    original_archive: str | None = None      # the page's "Original Archive" field
     body: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)

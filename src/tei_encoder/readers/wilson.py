@@ -44,7 +44,14 @@ FURNITURE = {
 TRAILER_START = {
     "document information", "associated places", "associated topics",
     "associated people & organizations", "associated people and organizations",
-    "subjects discussed",
+    "subjects discussed", "author(s)", "authors",
+}
+# Headed lists of the trailer, and what their lines are.
+TRAILER_LISTS = {
+    "associated places": "place", "associated topics": "topic", "subjects discussed": "topic",
+    "associated people & organizations": "person-or-org", "associated people and organizations": "person-or-org",
+    "author(s)": "author", "authors": "author", "original archive": "archive", "source": "source",
+    "original language": "language", "rights": "rights",
 }
 RIGHTS_START = ("The History and Public Policy Program welcomes reuse",
                 "To enquire about this document's rights status", "To enquire about this document’s rights status")
@@ -259,6 +266,8 @@ def read_wilson(text: Text, name: str, path: str) -> Source:
         if parsed.date_text:
             src.date_text, src.date_iso = parsed.date_text, parse_standalone(parsed.date_text)
     _read_citation_fields(src)
+    if src.signature.repository is None and src.original_archive:
+        src.signature.repository = src.original_archive
     _read_archival_signature_line(src)
     src.layout = _layout(text.text)
     # Whatever is still unread is furniture we know, or text we must keep.
@@ -303,39 +312,45 @@ def _layout(text: str) -> str:
 
 
 def _read_trailer(page: _Page, src: Source, start: int) -> None:
+    """The page's trailer: headed lists (associated places, people, topics, authors), the
+    citation, original archive, rights text and record id. Headings are furniture; what
+    stands under them is metadata of the document and goes into the header."""
     lines = page.lines
-    i = start
     rights: list[str] = []
-    while i < len(lines):
+    section = None
+    for i in range(start, len(lines)):
         t = lines[i].text
         key = _key(t)
         if not t or page.used[i]:
-            i += 1
             continue
-        if key == "record id":
+        if key in ("record id", "original uploaded date"):
             page.drop(i, "page furniture")
-            j = page.next_nonblank(i + 1)
-            if j is not None and re.fullmatch(r"\d+", lines[j].text):
-                src.record_id = page.take(j)
-            i += 1
+            section = key
             continue
-        if key == "original uploaded date":
+        if key in TRAILER_LISTS or key in FURNITURE:
             page.drop(i, "page furniture")
-            j = page.next_nonblank(i + 1)
-            if j is not None and parse_standalone(re.sub(r"\s*\(.*\)$", "", lines[j].text)):
-                page.drop(j, "page furniture (upload date of the web page)")
-            i += 1
+            section = TRAILER_LISTS.get(key)
             continue
-        if key in FURNITURE:
-            page.drop(i, "page furniture")
-        elif t.startswith(RIGHTS_START) or (rights and not lines[i - 1].text and t.startswith("To enquire")):
+        if section == "record id" and re.fullmatch(r"\d+", t):
+            src.record_id = page.take(i)
+        elif section == "original uploaded date":
+            page.drop(i, "page furniture (upload date of the web page)")
+        elif t.startswith(RIGHTS_START) or section == "rights" or (rights and t.startswith("To enquire")):
             rights.append(page.take(i))
-        elif src.citation is None and cit.CREDIT.search(t) or (src.citation is None and re.search(r"\b(fond|f\.|Folder|op\.|delo|Archive|Archives|AVPRF|SAPMO|AMAE|RGASPI)\b", t)):
-            src.citation = page.take(i)
         elif URL.match(t):
             src.source_url = src.source_url or t.strip("<>")
             page.take(i)
-        i += 1
+        elif section in ("place", "topic", "person-or-org"):
+            src.keywords.append((section, page.take(i)))
+        elif section == "author":
+            src.authors.append(page.take(i))
+        elif section == "archive":
+            src.original_archive = src.original_archive or page.take(i)
+        elif section == "language":
+            src.original_language = src.original_language or page.take(i)
+        elif src.citation is None and (section == "source" or cit.CREDIT.search(t) or
+                                       re.search(r"\b(fond|f\.|Folder|op\.|delo|Archive|Archives|AVPRF|SAPMO|AMAE|RGASPI)\b", t)):
+            src.citation = page.take(i)
     if rights:
         src.rights = " ".join(rights)
 

@@ -100,6 +100,9 @@ class TeiWriter:
         ts = _el(fd, "titleStmt")
         title = _el(ts, "title", type="main")
         self._inline(title, src.title or f"Untitled document {src.name}", ctx)
+        for author in src.authors:
+            au = _el(ts, "author")
+            self._inline(au, author, ctx, dates=False)
         if src.funder:
             funder = _el(ts, "funder")
             self._inline(funder, src.funder, ctx, dates=False)
@@ -166,10 +169,17 @@ class TeiWriter:
                 name = sec.label.split()[0]
                 note = ", damaged in the source" if sec.damaged else ""
                 _el(lu, "language", f"{name} (second-language block of the page{note})", ident=sec.lang)
-        if src.classification:
+        if src.classification or src.keywords:
             tc = _el(prof, "textClass")
-            kw = _el(tc, "keywords", scheme="#classification")
-            _el(kw, "term", src.classification, type="classification")
+            if src.classification:
+                kw = _el(tc, "keywords", scheme="#classification")
+                _el(kw, "term", src.classification, type="classification")
+            if src.keywords:
+                # the archive's own indexing of the page ("Associated Places", "Subjects Discussed")
+                kw = _el(tc, "keywords", scheme="#archive-indexing")
+                for kind, term in src.keywords:
+                    t = _el(kw, "term", type=kind)
+                    self._inline(t, term, ctx, dates=False)
         self._corresp(prof, src, ctx)
 
         rd = _el(header, "revisionDesc")
