@@ -78,6 +78,7 @@ class Form:
     type: str
     raw: tuple[str, ...]      # the form's tokens as written (case checks)
     exact_case: bool
+    gaps: tuple[str, ...] = ()   # punctuation between the tokens that matters ("Korea (North)": "(")
 
 
 @dataclass
@@ -120,15 +121,17 @@ class Gazetteer:
             node = node.setdefault(t.norm, {})
         forms: list[Form] = node.setdefault(None, [])
         raw = tuple(t.raw for t in toks)
+        gaps = _gaps(text, toks)
         for f in forms:
-            if f.kind == e.kind and f.raw == raw and f.exact_case == exact:
+            if f.kind == e.kind and f.raw == raw and f.exact_case == exact and f.gaps == gaps:
                 if e.id not in f.entries:
                     f.entries = f.entries + (e.id,)
                 return
-        forms.append(Form((e.id,), e.kind, typ, raw, exact))
+        forms.append(Form((e.id,), e.kind, typ, raw, exact, gaps))
 
-    def matches(self, toks: list[Tok]) -> list[tuple[int, int, Form]]:
-        """(first token, last token + 1, form) of every longest match starting at each token."""
+    def matches(self, toks: list[Tok], text: str | None = None) -> list[tuple[int, int, Form]]:
+        """(first token, last token + 1, form) of every longest match starting at each token.
+        With `text`, the punctuation between tokens must agree with the form's."""
         out = []
         for i in range(len(toks)):
             node, best = self.root, None
@@ -137,7 +140,7 @@ class Gazetteer:
                 node = node[toks[j].norm]
                 j += 1
                 for f in node.get(None, ()):
-                    if _case_ok(f, toks[i:j]) and _contiguous(toks[i:j]):
+                    if _case_ok(f, toks[i:j]) and (text is None or _gaps(text, toks[i:j]) == f.gaps):
                         best = (i, j, f)
             if best:
                 out.append(best)
@@ -154,8 +157,14 @@ def _case_ok(form: Form, toks: list[Tok]) -> bool:
     return True
 
 
-def _contiguous(toks: list[Tok]) -> bool:
-    return True
+_GAP_NOISE = re.compile(r"[\s.\-–\[\]'’‘\u00a0]+")
+
+
+def _gaps(text: str, toks: list[Tok]) -> tuple[str, ...]:
+    """The punctuation between tokens that tells names apart: spaces, periods, hyphens,
+    apostrophes and brackets are noise ("Kim Il-sung" = "Kim Il Sung"); commas and
+    parentheses are not ("Korea (North)" is not "Korea, North")."""
+    return tuple(_GAP_NOISE.sub("", text[a.end:b.start]) for a, b in zip(toks, toks[1:]))
 
 
 def _year(iso: str | None) -> int | None:
@@ -240,13 +249,15 @@ class EntityTagger:
         toks = self._tokens(text)
         cands: list[Candidate] = []
         taken_tokens: set[int] = set()
-        for i, j, form in self.gaz.matches(toks):
+        for i, j, form in self.gaz.matches(toks, text):
             entry = self._choose(form, doc_date)
             tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
             start, end = toks[i].start, toks[j - 1].end
             start, end = _trim_brackets(text, start, end)
             if end < len(text) and text[end] == "." and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", text[start:end]):
                 end += 1                                   # "U.S." keeps its last period
+            if end < len(text) and text[end] == ")" and text[start:end].count("(") > text[start:end].count(")"):
+                end += 1                                   # "Korea (North)" keeps its closing parenthesis
             strength = 2 if form.type == "surname" else 3
             if entry:
                 cands.append(Candidate(start, end, tag, self._ref(entry), None, True, strength))
