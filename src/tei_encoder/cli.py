@@ -31,3 +31,4 @@ main.add_command(evaluate)
 main.add_command(register)
 from .cli_render import render; main.add_command(render)  # noqa: E402
 from .cli_exchange import export, serve; main.add_command(export); main.add_command(serve)  # noqa: E402
+from .cli_import import import_cmd; main.add_command(import_cmd, name="import")  # noqa: E402

@@ -124,3 +124,30 @@ def add(kind, preferred, variants, ident, wikidata, description, register_dir):
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo(f"added {kind} {new_id} to {register_dir / KINDS[kind][0]}")
+
+
+@register.command("merge")
+@click.argument("other", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--register", "register_dir", type=click.Path(path_type=Path), default=DEFAULT_REGISTER, show_default=True)
+@click.option("--dry-run", is_flag=True, help="Match and report only; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def merge(other, register_dir, dry_run, fmt):
+    """Merge a partner's list of persons, places or organisations (TEI listPerson/listPlace/listOrg).
+
+    Matched first by authority id (Wikidata, VIAF, GND, GeoNames, any URI form), then by names with a
+    confidence. Certain matches enrich our entry; new entities are added marked imported
+    (idno type="source"); doubtful ones and conflicts (one authority id on two entries, two ids of
+    one authority on one entry) are reported, never merged. Exit 1 when anything needs review.
+
+    \b
+    Example:
+      tei-encoder register merge ../partner/persons.xml --dry-run
+    """
+    from .importer.merge import format_merge, merge_register
+    try:
+        res = merge_register(other, register_dir, dry_run=dry_run)
+    except Exception as exc:  # the partner's file is refused with the parser's message
+        click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(res, indent=1, ensure_ascii=False) if fmt == "json" else format_merge(res))
+    sys.exit(1 if res["doubtful"] or res["conflict"] or res["conflicts"] else 0)

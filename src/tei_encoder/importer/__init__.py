@@ -333,7 +333,7 @@ def import_file(src: Path, out_dir: Path, writer: RegisterWriter | None, *, extr
                                 "first_errors": [f"{src.name}:{p.line}: {p.message} ({p.source})" for p in errors[:5]]}
         input_status = "valid" if not errors else f"invalid ({len(errors)} errors)"
         if errors and not accept_invalid:
-            doc.skip(f"{src}: not valid against {', '.join(result.checked_with)} ({len(errors)} errors; first: "
+            doc.skip(f"not valid against {', '.join(result.checked_with)} ({len(errors)} errors; first: "
                      f"{errors[0].message}); import it anyway with --accept-invalid")
             return doc
     else:

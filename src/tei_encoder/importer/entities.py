@@ -227,6 +227,7 @@ class RegisterIndex:
         self.by_auth: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.by_form: dict[tuple[str, str], set[str]] = defaultdict(set)      # (kind, form) -> ids
         self.weak_form: dict[tuple[str, str], set[str]] = defaultdict(set)   # surname / abbr forms
+        self.by_token: dict[tuple[str, str], set[str]] = defaultdict(set)    # parts of multi-word names
         self.auth_of: dict[str, dict[str, set[str]]] = {}
         for e in register.entries:
             self.add(e)
@@ -248,6 +249,10 @@ class RegisterIndex:
             target = self.weak_form if n.type in ("surname", "abbr") else self.by_form
             for f in name_forms(n.text):
                 target[(e.kind, f)].add(e.id)
+                if len(f.split()) > 1:
+                    for tok in f.split():
+                        if len(tok) > 2:
+                            self.by_token[(e.kind, tok)].add(e.id)
 
     def conflicts(self) -> list[str]:
         """Problems inside our own register: one id on two entries, two ids of one authority on one entry."""
@@ -289,6 +294,12 @@ def match_entity(ent: PartnerEntity, index: RegisterIndex) -> Match:
                 conflicts.append(f"{i}: shares {', '.join(sorted(auth_hits[i]))} but has {ruled_out[i]}")
         if len(ok) == 1 and not conflicts:
             (our_id, ts), = ok.items()
+            ours = {t for n in reg.by_id[our_id].names for f in name_forms(n.text) for t in f.split()}
+            theirs = {t for n in ent.names for f in name_forms(n) for t in f.split()}
+            if theirs and ours and not (theirs & ours):
+                return Match(ent, "conflict", None, 0.0, "same id but no name in common",
+                             [Candidate(our_id, reg.by_id[our_id].preferred, 0.5, f"same {', '.join(sorted(ts))} id")],
+                             [f"{our_id}: shares the {', '.join(sorted(ts))} id, but no name in common: check the id"])
             return Match(ent, "certain", our_id, 1.0, f"same {', '.join(sorted(ts))} id")
         if len(auth_hits) > 1:
             conflicts.append("the partner's ids point to several entries: " + ", ".join(sorted(auth_hits)))
@@ -320,6 +331,9 @@ def match_entity(ent: PartnerEntity, index: RegisterIndex) -> Match:
                 for i in index.by_form.get((ent.kind, short), ()):
                     hit(i, 0.8, f'name "{name}" without initials')
             toks = form.split()
+            if len(toks) == 1 and ent.kind == "person":
+                for i in index.by_token.get((ent.kind, toks[0]), ()):
+                    hit(i, 0.6, f'"{name}" is one part of the name')
             if len(toks) > 1:
                 key = " ".join(sorted(toks))
                 for (k, f), ids in index.by_form.items():
@@ -327,10 +341,14 @@ def match_entity(ent: PartnerEntity, index: RegisterIndex) -> Match:
                         for i in ids:
                             hit(i, 0.9, f'name "{name}" in another order')
     if not scores:
-        return Match(ent, "new", None, 0.0, "no entry of the register shares an authority id or a name",
-                     conflicts=[f"{i}: {w}" for i, w in ruled_out.items()
-                                if any(norm_name(n.text) in {f for nm in ent.names for f in name_forms(nm)}
-                                       for n in reg.by_id[i].names)])
+        forms = {f for nm in ent.names for f in name_forms(nm)}
+        clash = [i for i in ruled_out if reg.by_id[i].kind == ent.kind
+                 and any(f in forms for n in reg.by_id[i].names for f in name_forms(n.text))]
+        if clash:
+            return Match(ent, "conflict", None, 0.0, "same name, different authority ids",
+                         [Candidate(i, reg.by_id[i].preferred, 0.0, ruled_out[i]) for i in clash],
+                         [f"{i}: same name but {ruled_out[i]}" for i in clash])
+        return Match(ent, "new", None, 0.0, "no entry of the register shares an authority id or a name")
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
     cands = [Candidate(i, reg.by_id[i].preferred, round(s, 2), w) for i, (s, w) in ranked[:5]]
     best, (score, why) = ranked[0]
@@ -354,6 +372,7 @@ class RegisterWriter:
         self.trees: dict[str, etree._ElementTree] = {}
         self.dirty: set[str] = set()
         self.by_source: dict[str, str] = {}   # "origin#id" -> our id (already imported)
+        self.conflicts: list[str] = []        # partner ids that sit on another of our entries
         for kind, (fname, *_rest) in KINDS.items():
             tree = self._tree(kind)
             for idno in tree.getroot().iter(T + "idno"):
@@ -451,7 +470,10 @@ class RegisterWriter:
                 if ours.get(t):
                     continue          # never a second id of one authority
                 if self.index.by_auth.get((t, v)):
-                    continue          # on another entry already: reported as a conflict
+                    others = [i for i in self.index.by_auth[(t, v)] if i != our_id]
+                    self.conflicts.append(f"{t} {v} of {self.source_key(ent)} (matched to {our_id}) is on "
+                                          f"{', '.join(others)} already: one authority id on two entries")
+                    continue
                 self._insert_idno(el, t, v)
                 done.append(f"{t} {v}")
         key = self.source_key(ent)
