@@ -24,7 +24,15 @@ def dates(text, doc="1978-05-07"):
     ("lived in China from 1920 to 1922 and", "from 1920 to 1922", {"from": "1920", "to": "1922"}),
     ("Received: 27.X 62. at 08.40", "27.X 62", {"when": "1962-10-27"}),
     ("Arrived: 24.10.62 16:30", "24.10.62", {"when": "1962-10-24"}),
+    ("dated 1956.3.5 in Beijing", "1956.3.5", {"when": "1956-03-05"}),
+    ("the plan for 1955-1956 was", "1955-1956", {"from": "1955", "to": "1956"}),
+    ("the plan for 1961–65 was", "1961–65", {"from": "1961", "to": "1965"}),
+    ("in the 1950s the", "1950s", {"from": "1950", "to": "1959"}),
+    ("written c. 1962 by", "c. 1962", {"when": "1962", "cert": "low"}),
+    ("in March of 1956", "March of 1956", {"when": "1956-03"}),
+    ("Moscow, 5.III.1956", "5.III.1956", {"when": "1956-03-05"}),
 ])
+
 def test_dates_are_found_and_normalised(text, found, attrs):
     assert (found, attrs) in dates(text)
 
@@ -62,3 +70,8 @@ def test_a_line_that_is_only_a_date():
     assert parse_standalone("August, 1981") == "1981-08"
     assert parse_standalone("April 02, 1962") == "1962-04-02"
     assert parse_standalone("Telegram from Moscow") is None
+
+
+def test_day_ranges_without_a_year_are_resolved():
+    assert dates("on 10-11 October the", doc="1956-10-15") == \
+        [("10-11 October", {"from": "1956-10-10", "to": "1956-10-11", "cert": "medium", "evidence": "conjecture"})]

@@ -73,8 +73,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("ymd", rf"{_year('y')}{_SP}{_mon('m')}{_SP}{_day('d')}", False),
     # 24.10.62 / 27.X 62. / 26.X 1962 / 12.10.1950
     ("numeric", r"(?P<d>[0-3]?\d)\.[ ]?(?P<m>[0-1]?\d|[IVXivx]{1,4})\.?[ ]?(?P<y>1[89]\d\d|\d\d)(?!\d)", False),
-    # May 1960 / August, 1981 / in January 1978
-    ("my", rf"{_mon('m')},?{_SP}{_year('y')}", False),
+    # May 1960 / August, 1981 / March of 1956
+    ("my", rf"{_mon('m')}(?:,|{_SP}of)?{_SP}{_year('y')}", False),
+    # 1956-03-05 / 1956.3.5 (year first, numeric)
+    ("iso", r"(?P<y>1[89]\d\d|20[0-4]\d)[-./](?P<m>[01]?\d)[-./](?P<d>[0-3]?\d)", False),
+    # 1955-1956 / 1955–56 (a span of years)
+    ("y-y2", rf"{_year('y1')}{_SPO}[-–]{_SPO}(?P<y2>1[89]\d\d|20[0-4]\d|\d\d)", False),
+    # the 1950s (a decade)
+    ("decade", r"(?P<y>1[89]\d0|20[0-4]0)['’]?s", False),
+    # c. 1962 / circa 1962 (an approximate year)
+    ("circa", rf"(?:c\.|ca\.|circa){_SPO}{_year('y')}", False),
+    # 10-11 October / 10 to 11 October (no year)
+    ("d-dm", rf"{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
+    # October 10-11 (no year)
+    ("md-d", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')}(?!\d|,?{_SP}\d)", False),
     # 1 and 2 February (two days, no year)
     ("d-and-dm", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
     # July, 30th (no year)
@@ -158,6 +170,24 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
         if not (m1 and m2 and m1 < m2):
             return None
         return (("from", _iso(y, m1)), ("to", _iso(y, m2)))
+    if kind == "iso":
+        y, mo, d = _num(m, "y"), int(g("m")), int(g("d"))
+        return (("when", _iso(y, mo, d)),) if _valid(y, mo, d) else None
+    if kind == "y-y2":
+        y1, y2s = _num(m, "y1"), g("y2")
+        y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+        return (("from", _iso(y1)), ("to", _iso(y2))) if y1 < y2 <= y1 + 50 else None
+    if kind == "decade":
+        y = _num(m, "y")
+        return (("from", _iso(y)), ("to", _iso(y + 9)))
+    if kind == "circa":
+        return (("when", _iso(_num(m, "y"))), ("cert", "low"))
+    if kind in ("d-dm", "md-d"):
+        mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
+            return None
+        return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
+                ("evidence", "conjecture"))
     if kind == "d-and-dm":
         mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
         if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
@@ -279,4 +309,8 @@ def parse_standalone(line: str) -> str | None:
                 return attrs[0][1]
     if re.fullmatch(r"1[89]\d\d|20[0-4]\d", stripped):
         return stripped
+    spans = find_dates(stripped)
+    if len(spans) == 1 and spans[0].start == 0 and spans[0].end >= len(stripped.rstrip(".")) \
+            and spans[0].attr("evidence") is None:
+        return spans[0].attr("when") or spans[0].attr("from")
     return None
