@@ -358,8 +358,11 @@ class EntityTagger:
                 if re.fullmatch(r"[A-Z]", toks[k].raw) and text[toks[k].end:toks[k].end + 2] == ". " and k + 1 < n:
                     k += 1                                   # a middle initial
                 last = toks[k]
+                surname_ok = self._is_name_token(last) or (                # "Edgar Snow": a rare given name
+                    _zipf(t.norm) < RARE_GIVEN_NAME_ZIPF and last.norm not in self.not_names   # carries a
+                    and last.norm not in self.demonyms)                                          # common surname
                 if text[toks[k - 1].end:last.start] in (" ", ". ") and re.fullmatch(r"[A-Z][a-zà-ÿ'’-]{2,}[a-zà-ÿ]", last.raw) \
-                        and self._is_name_token(last) and last.norm not in self.org_head_set \
+                        and surname_ok and last.norm not in self.org_head_set \
                         and not self._gazetteer_kind(last.norm) - {"person"}:
                     out.append(Candidate(t.start, last.end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
@@ -479,7 +482,8 @@ def _given_names() -> frozenset[str]:
 
 
 GIVEN_NAMES = _given_names()
-GIVEN_NAME_MAX_ZIPF = 5.0  # "John" and "Mark" are too common as words to start a name on their own
+GIVEN_NAME_MAX_ZIPF = 5.0
+RARE_GIVEN_NAME_ZIPF = 4.0  # "Edgar", "Vasily": rare enough as words to vouch for any surname  # "John" and "Mark" are too common as words to start a name on their own
 COMMON_WORD_ZIPF = 4.6     # Zipf frequency of "reference", "assistant"; names like "Schwab" are far below
 
 
