@@ -186,7 +186,10 @@ class EntityTagger:
         self.org_heads = set(lx["org_heads"])
         self.connectors = set(lx["org_connectors"])
         self.embassy = set(lx["embassy_heads"])
-        self.org_left_stop = {seq[0] for seq in self.title_seqs if len(seq) == 1} | {fold(w) for w in lx["org_left_stop"]}
+        # titles end an organisation's name on the left ("Comrade X Ministry"), except those that
+        # begin names of bodies ("General Staff", "General Assembly")
+        self.org_left_stop = ({seq[0] for seq in self.title_seqs if len(seq) == 1} - {"general"}) | \
+            {fold(w) for w in lx["org_left_stop"]}
         self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.standalone_orgs = set(lx["standalone_org_heads"])
@@ -425,7 +428,7 @@ class EntityTagger:
             # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
             while i > 0 and toks[i - 1].raw[:1].isupper() and \
-                    text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-") and \
+                    text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-", "] ", "[") and \
                     toks[i - 1].norm not in self.org_left_stop:
                 i -= 1
             # right: "of (the) X …", "for X", and "in (the) X" after an embassy
