@@ -222,7 +222,8 @@ def read_register_file(path: Path) -> dict[str, PartnerEntity]:
 # ---------------------------------------------------------------- our register, indexed
 
 class RegisterIndex:
-    def __init__(self, register: Register):
+    def __init__(self, register: Register, raw: dict[str, dict[str, set[str]]] | None = None):
+        """`raw`: every idno of each entry (Register.load keeps one per type; conflicts need them all)."""
         self.register = register
         self.by_auth: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.by_form: dict[tuple[str, str], set[str]] = defaultdict(set)      # (kind, form) -> ids
@@ -230,7 +231,7 @@ class RegisterIndex:
         self.by_token: dict[tuple[str, str], set[str]] = defaultdict(set)    # parts of multi-word names
         self.auth_of: dict[str, dict[str, set[str]]] = {}
         for e in register.entries:
-            self.add(e)
+            self.add(e, (raw or {}).get(e.id))
 
     def add(self, e: Entry, extra_auth: dict[str, set[str]] | None = None) -> None:
         auth: dict[str, set[str]] = defaultdict(set)
@@ -239,7 +240,10 @@ class RegisterIndex:
             if r:
                 auth[r[0]].add(r[1])
         for t, vs in (extra_auth or {}).items():
-            auth[t] |= vs
+            for v in vs:
+                r = normalise_authority(v, t)
+                if r:
+                    auth[r[0]].add(r[1])
         self.auth_of[e.id] = auth
         for t, vs in auth.items():
             for v in vs:
@@ -368,8 +372,14 @@ class RegisterWriter:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.register = Register.load(self.folder)
-        self.index = RegisterIndex(self.register)
         self.trees: dict[str, etree._ElementTree] = {}
+        raw: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for kind, (_f, _l, entry_tag, _n) in KINDS.items():
+            for el in self._tree(kind).getroot().iter(T + entry_tag):
+                for idno in el.findall(T + "idno"):
+                    if idno.get("type") in AUTHORITIES and (idno.text or "").strip():
+                        raw[el.get(XML_ID)][idno.get("type")].add(idno.text.strip())
+        self.index = RegisterIndex(self.register, raw)
         self.dirty: set[str] = set()
         self.by_source: dict[str, str] = {}   # "origin#id" -> our id (already imported)
         self.conflicts: list[str] = []        # partner ids that sit on another of our entries
