@@ -8,12 +8,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import click
-from lxml import etree
 
 from .encode import PROJECT_ROOT, encode_paths
 from .evaluate import evaluate as run_evaluate
 from .evaluate import format_report
 from .register import KINDS, Register, add_entry
+from .validation.xmlsafe import TeiInputError, parse_untrusted
 
 DEFAULT_REGISTER = Path("tei/register")
 
@@ -82,7 +82,11 @@ def unknown(paths, fmt):
     for p in paths:
         files += sorted(p.glob("*.xml")) if p.is_dir() else [p]
     for f in files:
-        root = etree.parse(str(f), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        try:
+            root = parse_untrusted(f).getroot()
+        except TeiInputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
         for el in root.iter(T + "persName", T + "placeName", T + "orgName"):
             if el.get("ref") or el.get("cert") != "low":
                 continue

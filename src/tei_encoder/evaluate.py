@@ -18,9 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from .register import Register
+from .validation.xmlsafe import parse_untrusted
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
@@ -72,7 +71,7 @@ def _scopes(root) -> list:
 
 def extract(path: Path) -> tuple[list[tuple[str, str, str | None]], list[tuple[str, str]]]:
     """(type, text, ref id) of every name and (text, value) of every date in scope."""
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = parse_untrusted(path).getroot()
     mentions, dates = [], []
     for scope in _scopes(root):
         for el in scope.iter(TEI + "persName", TEI + "placeName", TEI + "orgName"):

@@ -15,6 +15,7 @@ from lxml import etree
 
 from .errors import InputError
 from .fileio import atomic_write
+from .validation.xmlsafe import TeiInputError, parse_untrusted
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -82,9 +83,9 @@ class Register:
             if not path.exists():
                 continue
             try:
-                tree = etree.parse(str(path), safe_parser())
-            except etree.XMLSyntaxError as exc:
-                raise InputError(str(path), f"register is not well-formed XML: {exc.msg}", exc.lineno) from None
+                tree = parse_untrusted(path)
+            except TeiInputError as exc:
+                raise InputError(str(path), f"register unreadable: {exc.message}", exc.line or None) from None
             for el in tree.iter(f"{{{TEI_NS}}}{entry_tag}"):
                 entries.append(_entry(el, kind, fname, name_tag))
         return cls(entries, folder)
@@ -130,7 +131,7 @@ def add_entry(folder: str | Path, kind: str, preferred: str, variants: list[str]
     fname, list_tag, entry_tag, name_tag = KINDS[kind]
     path = folder / fname
     if path.exists():
-        tree = etree.parse(str(path), safe_parser())
+        tree = parse_untrusted(path)
         root = tree.getroot()
     else:
         root = _new_register(kind)

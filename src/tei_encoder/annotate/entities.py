@@ -605,10 +605,10 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
 
 
 def _plausible(e: Entry, year: int) -> bool:
-    born, died = _year(e.born), _year(e.died)
-    if born is not None and year < born + 12:
-        return False
-    return True
+    """Could the document name this person? Not before their childhood; after their death, yes
+    (documents speak of the dead)."""
+    born = _year(e.born)
+    return born is None or year >= born + 12
 
 
 def _within(year: int, span: tuple[str | None, str | None]) -> bool:

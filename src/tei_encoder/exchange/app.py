@@ -6,7 +6,6 @@ trees touched while serving), so concurrent passage requests cannot race.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qsl
 

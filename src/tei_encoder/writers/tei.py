@@ -157,8 +157,7 @@ class TeiWriter:
                 self._inline(p, para, ctx)
         if src.date_iso:
             cr = _el(prof, "creation")
-            d = _el(cr, "date", src.date_text or src.date_iso, when=src.date_iso)
-            del d
+            _el(cr, "date", src.date_text or src.date_iso, when=src.date_iso)
         lu = _el(prof, "langUsage")
         _el(lu, "language", "English (translation)", ident="en")
         orig = self._orig_lang(src)
