@@ -193,6 +193,7 @@ class EntityTagger:
         self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.standalone_orgs = set(lx["standalone_org_heads"])
+        self.buildings = set(lx["building_words"])
         self.place_kinds = set(lx["place_kind_words"])
         self.east_asian = {fold(s) for s in lx["korean_surnames"] + lx["chinese_surnames"]}
         self.aliases: dict[str, set[str]] = {}
@@ -463,12 +464,23 @@ class EntityTagger:
                 continue
             if toks[j - 1].norm in self.titles:
                 continue                                 # "Cabinet Secretary" is an office, not a body
+            if j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " ":
+                continue                                 # "Pyongyang Government Building" is a place
             out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
         return out
 
     def _place_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
         out = []
         for i, t in enumerate(toks):
+            # "Pyongyang Government Building", "Great Hall of the People" style: capitalised words + a building word
+            if t.raw in self.buildings and i > 0 and toks[i - 1].raw[:1].isupper() and \
+                    text[toks[i - 1].end:t.start] == " " and toks[i - 1].norm not in self.not_names - {"government", "people's"}:
+                k = i
+                while k > 0 and toks[k - 1].raw[:1].isupper() and text[toks[k - 1].end:toks[k].start] == " " \
+                        and toks[k - 1].norm not in self.org_left_stop and i - k < 4:
+                    k -= 1
+                if k < i:
+                    out.append(Candidate(toks[k].start, t.end, "placeName", None, "low", False, 1))
             if t.raw in self.place_suffixes and i > 0 and self._is_name_token(toks[i - 1]) and \
                     text[toks[i - 1].end:t.start] == " ":
                 out.append(Candidate(toks[i - 1].start, t.end, "placeName", None, "low", False, 1))

@@ -27,6 +27,8 @@ SENTENCE_WORDS = re.compile(
     r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should|can|could|may|might|must|"
     r"I|we|he|she|they|it|you|said|told|asked|stated|declared|noted|informed|received|reported|visited|"
     r"\w+ed|\w+ing)\b")
+# A line of a transcribed dialogue: "North (KIM): …", "Deng: …", "Prime Minister: …"
+SPEAKER = re.compile(r"^[A-Z][\w.’' -]{0,40}(?: \([A-Z][\w .-]*\))?:\s+\S.*[.?!…\"”]$")
 NAME_LINE = re.compile(r"^\(?\[?(?:[A-Z][\w'’.-]*\.?\s?){1,5}\]?\)?$")
 
 
@@ -115,7 +117,7 @@ def _type_closer(blocks: list[Block]) -> None:
             b.kind = "closer-dateline"
         elif CLOSING_SALUTE.match(b.text):
             b.kind = "closer-salute"
-        elif _words(b.text) > 25:
-            b.kind = "p"
+        elif _words(b.text) > 25 or SPEAKER.match(b.text):
+            b.kind = "p"                                # running text after all, or a line of dialogue
         else:
             b.kind = "signed"
