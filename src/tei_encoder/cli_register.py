@@ -19,7 +19,7 @@ DEFAULT_REGISTER = Path("tei/register")
 
 
 @click.command()
-@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--tei", "tei_dir", type=click.Path(path_type=Path),
               help="Score existing TEI files; default: encode each gold document's source afresh.")
 @click.option("--register", "register_dir", type=click.Path(path_type=Path), default=DEFAULT_REGISTER, show_default=True)
@@ -29,11 +29,14 @@ DEFAULT_REGISTER = Path("tei/register")
 def evaluate(gold, tei_dir, register_dir, split, as_json, show_errors):
     """Score the tagging against hand-made gold files (JSON, see tests/gold/README.md).
 
+    GOLD is one or more gold files or folders of them.
+
     \b
-    Example:
+    Examples:
       tei-encoder evaluate tests/gold --split heldout
+      tei-encoder evaluate tests/gold/0*.json          # the five seeds
     """
-    golds = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
+    golds = sorted({f for g in gold for f in (g.glob("*.json") if g.is_dir() else [g])})
     register = Register.load(register_dir) if register_dir.is_dir() else None
     with tempfile.TemporaryDirectory() as tmp:
         if tei_dir is None:
