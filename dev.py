@@ -39,12 +39,43 @@ def ensure_env(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+# System libraries and fonts the PDF edition needs (WeasyPrint draws with Pango; the
+# print CSS names Noto Serif for Latin and Cyrillic and Nanum Myeongjo for Hangul),
+# and the programs the tests drive (poppler-utils reads PDFs back, chromium is the browser).
+SYSTEM_PACKAGES = {
+    "build": ["libpango-1.0-0", "libpangoft2-1.0-0", "fontconfig", "fonts-noto-core", "fonts-nanum"],
+    "test": ["libpango-1.0-0", "libpangoft2-1.0-0", "fontconfig", "fonts-noto-core", "fonts-nanum",
+             "poppler-utils", "chromium", "chromium-driver"],
+}
+
+
+def ensure_system_packages(task: str) -> None:
+    """Install missing Debian packages when this machine can (root with apt-get); otherwise say what is missing."""
+    import shutil
+    wanted = SYSTEM_PACKAGES[task]
+    if not shutil.which("dpkg-query"):
+        return
+    missing = [p for p in wanted if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True,
+                                                   text=True).stdout.find("install ok installed") < 0]
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"dev.py: installing {' '.join(missing)} (apt-get)", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=False, env=env)
+    else:
+        print(f"dev.py: missing system packages {' '.join(missing)}: PDFs or some tests may not run; "
+              f"install them with your package manager", flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"build", "test"}:
         print(__doc__.strip())
         return 2
     task, rest = argv[0], argv[1:]
     ensure_env("test")
+    ensure_system_packages(task)
     if task == "build":
         cmd = [str(BIN / "tei-encoder"), "build", *rest]
     else:
