@@ -108,8 +108,9 @@ def _vary_names(text: str, rng: random.Random, names: list[str]) -> str:
     mapping = {n: rng.choice(pool) for n in present if rng.random() < 0.7}
     if not mapping:
         return text
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(mapping, key=len, reverse=True)))
-    return pattern.sub(lambda m: mapping[m.group(0)], text)
+    # all names present, longest first, so "Kim Il" never matches inside an unmapped "Kim Il Sung"
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(present, key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
 def _body_range(paras: list[str]) -> tuple[int, int]:

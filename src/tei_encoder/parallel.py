@@ -201,14 +201,17 @@ class DaskExecutor:
 
         it = iter(enumerate(items))
         keys: dict = {}
-        ac = as_completed()
+        first = []
         for _ in range(self.window):
             nxt = next(it, None)
             if nxt is None:
                 break
             fut = self.client.submit(_call, fn, nxt[1], pure=False)
             keys[fut.key] = nxt[0]
-            ac.add(fut)
+            first.append(fut)
+        if not first:
+            return
+        ac = as_completed(first, loop=self.client.loop)
         for fut in ac:
             i = keys.pop(fut.key)
             try:

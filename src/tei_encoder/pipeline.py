@@ -141,8 +141,13 @@ def warm_encode(spec: dict) -> None:
 
 
 def encode_task(item):
-    spec, source = item
+    """(spec, absolute path, path as the user gave it): workers may run in another folder (Dask)."""
+    spec, source, shown = item
     res, data = encode_source(Path(source), _writer(spec))
+    if source != shown:
+        res.source = shown
+        if res.error:
+            res.error = res.error.replace(source, shown)
     return res, data
 
 
@@ -155,10 +160,11 @@ def warm_validate() -> None:
             pass
 
 
-def validate_task(path: str) -> dict:
+def validate_task(item) -> dict:
     from .validation.engine import validate_file
+    path, shown = item
     r = validate_file(Path(path))
-    lines = [f"{path}:{p.line}:{p.column}: {p.severity}: {p.message}"
+    lines = [f"{shown}:{p.line}:{p.column}: {p.severity}: {p.message}"
              for p in r.problems if p.severity in ("error", "warning")]
     return {"status": r.status(), "errors": r.count("error"), "warnings": r.count("warning"), "lines": lines}
 
@@ -338,7 +344,7 @@ class Build:
                 res.status = "unchanged"
                 results[i] = res
         bar = self._bar("encode", len(todo))
-        items = [(spec, str(src)) for _, src, _ in todo]
+        items = [(spec, str(src.resolve()), str(src)) for _, src, _ in todo]
         for j, ok, value in self.runner.run(encode_task, items, warm_encode, (spec,)):
             i, src, key = todo[j]
             if not ok:
@@ -422,7 +428,8 @@ class Build:
                 continue
             todo.append((path, key))
         bar = self._bar("validate", len(todo))
-        for j, ok, value in self.runner.run(validate_task, [str(p) for p, _ in todo], warm_validate):
+        for j, ok, value in self.runner.run(validate_task, [(str(p.resolve()), str(p)) for p, _ in todo],
+                                                  warm_validate):
             path, key = todo[j]
             if not ok:
                 value = {"status": "unreadable", "errors": 1, "warnings": 0,
@@ -472,7 +479,8 @@ class Build:
             else:
                 todo.append((path, key))
         bar = self._bar("summarise", len(todo))
-        for j, ok, value in self.runner.run(summary_task, [(spec, str(p)) for p, _ in todo], warm_site, (spec,)):
+        for j, ok, value in self.runner.run(summary_task, [(spec, str(p.resolve())) for p, _ in todo],
+                                                  warm_site, (spec,)):
             path, key = todo[j]
             if ok:
                 summaries[path.name] = value
@@ -516,7 +524,7 @@ class Build:
                   or not (out / "doc" / f"{d.name}.html").exists()]
         failed: set[str] = set()
         bar = self._bar("html", len(todo_p))
-        for j, ok, value in self.runner.run(page_task, [(spec, str(d.path), p) for d, p, _ in todo_p],
+        for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p, _ in todo_p],
                                             warm_site, (spec,)):
             d, params, key = todo_p[j]
             if ok:
@@ -541,7 +549,7 @@ class Build:
                 if (i > 0 and docs[i - 1].name in failed) or (i + 1 < len(docs) and docs[i + 1].name in failed):
                     neighbours.add(d.name)
             again = page_jobs(written, neighbours)
-            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path), p) for d, p, _ in again],
+            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p, _ in again],
                                                 warm_site, (spec,)):
                 d = again[j][0]
                 if ok:
@@ -604,7 +612,8 @@ class Build:
         for e in errors:
             click.echo(e, err=True)
         bar = self._bar("pdf", len(todo))
-        for j, ok, value in self.runner.run(pdf_task, [(spec, str(p), n) for n, p, _ in todo], warm_pdf, (spec,)):
+        for j, ok, value in self.runner.run(pdf_task, [(spec, str(p.resolve()), n) for n, p, _ in todo],
+                                                  warm_pdf, (spec,)):
             name, path, key = todo[j]
             if ok:
                 data, n = value
@@ -698,7 +707,8 @@ def encode_parallel(sources: list[Path], out_dir: Path, *, force: bool = False, 
     manifest = Manifest(out_dir)
     results: list[FileResult | None] = [None] * len(sources)
     try:
-        for i, ok, value in runner.run(encode_task, [(spec, str(s)) for s in sources], warm_encode, (spec,)):
+        for i, ok, value in runner.run(encode_task, [(spec, str(s.resolve()), str(s)) for s in sources],
+                                             warm_encode, (spec,)):
             if not ok:
                 res = FileResult(source=str(sources[i]), status="failed", error=f"{sources[i]}: {value}")
             else:
