@@ -571,7 +571,7 @@ class Build:
                     _write(out / f"{page}.html", html)
             self.manifest.set_meta("overview", key if ok_all else None)
         self.manifest.commit()
-        st.redone, st.failed = len(todo) + len(todo_p), len(errors)
+        st.redone, st.failed = len(todo_p), len(errors)  # pages; summaries redone are in extra
         st.seconds = time.perf_counter() - t0
         st.extra.update(summaries=len(todo), pages=len(todo_p))
         self.stats.append(st)
