@@ -122,3 +122,28 @@ def test_register_add_is_picked_up_by_the_next_encoding(tmp_path):
         ["../register/persons.xml#zbigniew-kowalczyk"]   # relative to the TEI file
     r = runner.invoke(main, ["register", "add", "person", "Zbigniew Kowalczyk", "--register", str(reg)])
     assert r.exit_code == 1 and "exists already" in r.output
+
+
+def test_register_files_are_valid_against_tei_all(tei_all_rng):
+    """The register is exchanged with other archives: it must be plain TEI, not only the edition's subset."""
+    for f in sorted(REGISTER.glob("*.xml")):
+        tree = etree.parse(str(f))
+        assert tei_all_rng.validate(tree), f"{f.name}: {tei_all_rng.error_log.last_error}"
+
+
+def test_edition_schema_rejects_an_org_whose_idno_follows_its_notes(tmp_path):
+    """edition.xsd stays a subset of tei_all on register entries too."""
+    from tei_encoder.validation.engine import validate_file
+    text = (REGISTER / "orgs.xml").read_text("utf-8")
+    good = tmp_path / "register" / "orgs.xml"
+    good.parent.mkdir()
+    good.write_text(text, "utf-8")
+    assert validate_file(good).ok()
+    start = text.index("<org ")
+    end = text.index("</org>", start)
+    entry = text[start:end]
+    bad_entry = entry.replace("</orgName>", "</orgName>\n<note>first a note</note><idno type=\"wikidata\">Q1</idno>", 1)
+    bad = tmp_path / "register" / "orgs-bad.xml"
+    bad.write_text(text[:start] + bad_entry + text[end:], "utf-8")
+    result = validate_file(bad)
+    assert not result.ok() and any("idno" in p.message or "idno" in p.path for p in result.problems)
