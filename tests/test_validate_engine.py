@@ -137,7 +137,8 @@ def test_date_agrees(edition):
     f.write_text(doc(when="1963-08", dl_when="1963-08-22"))
     assert not [p for p in problems(f) if p.rule == "date-agrees"]
     f.write_text(doc(when="1963-08-21", dl_when="1963-08-22"))
-    assert [p for p in problems(f) if p.rule == "date-agrees"]
+    found = [p for p in problems(f) if p.rule == "date-agrees"]
+    assert found and found[0].severity == "warning"      # shown, but a real document may differ
 
 
 def test_name_not_empty(edition):
