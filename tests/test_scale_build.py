@@ -224,3 +224,13 @@ def test_dask_cluster_build_is_byte_identical(tmp_path, corpus, reference):
         ref, got = tree(reference), tree(root)
         assert sorted(got) == sorted(ref)
         assert [k for k in ref if ref[k] != got[k]] == []
+
+
+def test_deleted_outputs_of_the_later_steps_are_made_again(tmp_path, corpus):
+    """An unchanged edition whose site/ was deleted gets its exports (CMIF, DTS files) back."""
+    root = edition(tmp_path, "ed")
+    build(root, corpus, "--jobs", "1", "--stages", "encode,site,exports")
+    assert (root / "site" / "cmif.xml").exists() and (root / "site" / "api").is_dir()
+    shutil.rmtree(root / "site")
+    build(root, corpus, "--jobs", "1", "--stages", "encode,site,exports")
+    assert (root / "site" / "cmif.xml").exists() and (root / "site" / "api").is_dir()

@@ -676,15 +676,24 @@ def run_build(cfg: BuildConfig, later_steps=()) -> int:
             status |= b.site(files, Path(cfg.site_dir))
         if cfg.pdf_dir is not None:
             status |= b.pdf(files, Path(cfg.pdf_dir))
-        fp = sha(b.register_fp, *(h for _, h, _ in files))
+        def fingerprint() -> str:
+            # inputs, and what stands in the output folders: a deleted site/api or site/pdf
+            # must be made again even when no document changed
+            outputs = [f"{d}:{p.name}" for d in (cfg.site_dir, cfg.pdf_dir) if d is not None and Path(d).is_dir()
+                       for p in sorted(Path(d).iterdir())]
+            return sha(b.register_fp, *(h for _, h, _ in files), *outputs)
+        before, done = fingerprint(), []
         for step in later_steps:
             key = f"step:{getattr(step, '__module__', '')}.{getattr(step, '__name__', '')}"
-            if not cfg.force and b.manifest.get_meta(key) == fp:
+            if not cfg.force and b.manifest.get_meta(key) == before:
                 continue
             rc = step(tei_dir=Path(cfg.tei_dir), verbose=cfg.verbose)
             status |= rc
             if rc == 0:
-                b.manifest.set_meta(key, fp)
+                done.append(key)
+        after = fingerprint()           # what the steps left is what the next build compares with
+        for key in done:
+            b.manifest.set_meta(key, after)
         if cfg.verbose:
             for s in b.stats:
                 click.echo(s.line(), err=True)
