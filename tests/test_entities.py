@@ -6,7 +6,7 @@ import shutil
 from click.testing import CliRunner
 from lxml import etree
 
-from conftest import REGISTER, SEEDS
+from conftest import REGISTER
 from tei_encoder.annotate.entities import EntityTagger
 from tei_encoder.cli import main
 from tei_encoder.register import Register

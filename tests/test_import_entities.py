@@ -103,7 +103,6 @@ def register_copy(tmp_path):
 def test_register_merge(register_copy, tmp_path):
     reg = Register.load(register_copy)
     kh = next(iter(RegisterIndex(reg).auth_of["nikita-khrushchev"]["wikidata"]))
-    kim = RegisterIndex(reg).auth_of["kim-il-sung"].get("wikidata")
     partner = tmp_path / "persons.xml"
     # p5 carries Khrushchev's Wikidata id under Kim Il Sung's name: a wrong id, never merged
     partner.write_text(PARTNER.replace("QKH", kh).replace("QKIM", kh), "utf-8")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -171,7 +170,7 @@ def validate_task(item) -> dict:
 
 def _site_state(spec: dict):
     def build():
-        from .site import Stylesheets, load_register
+        from .site import load_register
         register = load_register(Path(spec["register_dir"]) if spec["register_dir"] else None)
         return {"register": register, "ids": register.ids(), "sheets": None, "node": None}
     return worker_state(("site", spec["register_dir"], spec["register_fp"]), build)

@@ -10,14 +10,12 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from .. import __version__
 from ..fileio import Manifest, atomic_write
-from ..register import KINDS
 from ..validation import TeiInputError, parse_untrusted
 from .entities import (NAME_KIND, PartnerEntity, RegisterWriter, entities_from_tree, match_entity,
                        normalise_authority, read_register_file)
@@ -301,7 +299,6 @@ def _corresp(root, derived: Converter, linker: Linker):
 def import_file(src: Path, out_dir: Path, writer: RegisterWriter | None, *, extra_entities: dict | None = None,
                 accept_invalid: bool = False, force: bool = False, manifest: Manifest | None = None,
                 dry_run: bool = False) -> DocReport:
-    from ..encode import schema_hrefs
     from ..validation.engine import SchemaRef, validate_file, xml_model_refs
     doc = DocReport(str(src))
     try:

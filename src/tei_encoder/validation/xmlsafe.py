@@ -232,7 +232,6 @@ def resolve_xincludes(tree: etree._ElementTree, path: Path, *, max_bytes: int | 
         # keep text of the fallback and the include's tail in place
         prev = parent[idx - 1] if idx > 0 else None
         def _add_text(s):
-            nonlocal prev
             if not s:
                 return
             if prev is None:
