@@ -78,7 +78,12 @@ def register():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def unknown(paths, fmt):
-    """List names tagged without a register entry (@cert="low"), with counts and contexts."""
+    """List names tagged without a register entry (@cert="low"), with counts and contexts.
+
+    \b
+    Example:
+      tei-encoder register unknown tei/ --format json > review.json
+    """
     T = "{http://www.tei-c.org/ns/1.0}"
     found: dict[tuple[str, str], dict] = defaultdict(lambda: {"count": 0, "documents": set(), "contexts": []})
     files = []
@@ -123,7 +128,13 @@ def unknown(paths, fmt):
 @click.option("--description", help="One line shown on hover in the HTML edition.")
 @click.option("--register", "register_dir", type=click.Path(path_type=Path), default=DEFAULT_REGISTER, show_default=True)
 def add(kind, preferred, variants, ident, wikidata, description, register_dir):
-    """Add an entry to the register; re-encoding then links its names."""
+    """Add an entry to the register; re-encoding then links its names.
+
+    \b
+    Example:
+      tei-encoder register add person "Pak Song Chol" --variant "Pak Seong-cheol" \\
+          --description "DPRK foreign minister 1959-1970"
+    """
     try:
         new_id = add_entry(register_dir, kind, preferred, list(variants), ident=ident, wikidata=wikidata,
                            description=description)
