@@ -41,3 +41,18 @@ def test_same_verdicts_as_jing(tei_all):
     # documented differences (docs/benchmarks.md): DTDs are never loaded
     assert diffs == {"teic-p5test--testbare.xml": ("not checked", "valid"),
                      "teic-p5test--testminimal.xml": ("not checked", "invalid")}
+
+
+def test_threads_give_the_same_report_as_one_thread(tmp_path):
+    """--jobs 2 with RELAX NG validates in two threads of one process: same verdicts, same messages."""
+    import json
+    from click.testing import CliRunner
+    from tei_encoder.cli import main
+    files = sorted(str(p) for p in REF.joinpath("external-tei").glob("*.xml"))[:12]
+    reports = []
+    for jobs in ("1", "2"):
+        r = CliRunner().invoke(main, ["validate", "--jobs", jobs, "--format", "json",
+                                      "--schema", str(REF / "tei_all.rng"), *files])
+        data = json.loads(r.output)
+        reports.append([(f["file"], f["valid"], [e["message"] for e in f["errors"]]) for f in data["files"]])
+    assert reports[0] == reports[1]

@@ -1,6 +1,6 @@
 """Validate TEI files against RELAX NG, XSD and Schematron; collect readable problems.
 
-Each schema is compiled once per process (``functools.lru_cache``); each file
+Each schema is compiled once per thread and process (the compiled objects keep their error log); each file
 is parsed once with the hardened parser (:mod:`.xmlsafe`) and checked against
 all schemas that apply to it.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import threading
 import re
 import time
 from dataclasses import dataclass
@@ -65,18 +66,35 @@ def kind_of(location: str, schematypens: str | None = None, type_: str | None = 
 
 # ---------------------------------------------------------------- loaders (once per process)
 
-@functools.lru_cache(maxsize=None)
+_per_thread = threading.local()
+
+
+def _once_per_thread(loader):
+    """Compile a schema once per thread: lxml's validators keep their error log in the compiled
+    object, so threads validating at the same time each need their own (from the disk cache for
+    RELAX NG: 0.05 s)."""
+    def load(path: str):
+        cache = _per_thread.__dict__.setdefault(loader.__name__, {})
+        if path not in cache:
+            cache[path] = loader(path)
+        return cache[path]
+    load.__name__ = loader.__name__
+    load.__doc__ = loader.__doc__
+    return load
+
+
+@_once_per_thread
 def load_rng(path: str) -> etree.RelaxNG:
     return load_fast_relaxng(path)[0]
 
 
-@functools.lru_cache(maxsize=None)
+@_once_per_thread
 def load_xsd(path: str):
     import xmlschema
     return xmlschema.XMLSchema(path, allow="local", defuse="always")
 
 
-@functools.lru_cache(maxsize=None)
+@_once_per_thread
 def load_sch(path: str) -> Schematron:
     return Schematron(path)
 
