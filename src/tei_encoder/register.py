@@ -50,6 +50,8 @@ class Entry:
     active: list[tuple[str | None, str | None]] = field(default_factory=list)   # (from, to) of offices
     provisional: bool = False
     subtype: str | None = None
+    occupations: list[tuple[str, str | None, str | None]] = field(default_factory=list)   # (office, from, to)
+    idnos: list[tuple[str, str]] = field(default_factory=list)    # every idno (type, value), in order
 
     @property
     def preferred(self) -> str:
@@ -101,7 +103,14 @@ def _entry(el, kind: str, fname: str, name_tag: str) -> Entry:
         if text:
             names.append(Name(text, n.get("type") or "variant", n.get("{http://www.w3.org/XML/1998/namespace}lang")))
     desc = el.find("t:note[@type='description']", NS)
-    authority = {i.get("type"): (i.text or "").strip() for i in el.findall("t:idno", NS) if i.get("type") and i.text}
+    idnos = [((i.get("type") or "").lower(), " ".join((i.text or "").split()))
+             for i in el.findall("t:idno", NS) if (i.text or "").strip()]
+    authority: dict[str, str] = {}
+    for typ, value in idnos:
+        if typ:
+            authority.setdefault(typ, value)
+    occupations = [(" ".join("".join(o.itertext()).split()), o.get("from") or o.get("when"), o.get("to"))
+                   for o in el.findall("t:occupation", NS)]
     active = [(o.get("from") or o.get("notBefore") or o.get("when"), o.get("to") or o.get("notAfter") or o.get("when"))
               for o in el.findall("t:occupation", NS) + el.findall("t:floruit", NS)]
     birth, death = el.find("t:birth", NS), el.find("t:death", NS)
@@ -115,6 +124,8 @@ def _entry(el, kind: str, fname: str, name_tag: str) -> Entry:
         active=active,
         provisional=status is not None and (status.text or "").strip() == "provisional",
         subtype=el.get("type"),
+        occupations=[o for o in occupations if o[0]],
+        idnos=idnos,
     )
 
 

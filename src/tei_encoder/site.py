@@ -185,45 +185,31 @@ class Register:
         return {(e.file, e.id): e for e in self.entries}
 
 
+PAGE_OF_KIND = {kind: page for kind, _entry, _name, page in REGISTER_KINDS.values()}
+
+
 def load_register(register_dir: Path | None) -> Register:
+    """The register as the site shows it, read by :mod:`tei_encoder.register`."""
+    from .errors import InputError
+    from .register import Register as CoreRegister
     reg = Register()
     if not register_dir or not Path(register_dir).is_dir():
         return reg
-    for path in sorted(Path(register_dir).glob("*.xml")):
-        tree = _parse(path)
-        reg.files.append(path)
-        for list_name, (kind, entry_tag, name_tag, page) in REGISTER_KINDS.items():
-            for el in tree.iter(T + entry_tag):
-                xid = el.get(XML_ID)
-                if not xid:
-                    continue
-                e = Entry(kind=kind, id=xid, file=path.name, page=page)
-                for n in el.findall(T + name_tag):
-                    txt = plain(n)
-                    if txt:
-                        e.names.append((n.get("type") or "", txt, n.get(XML_LANG) or ""))
-                d = el.find(f"{T}note[@type='description']")
-                if d is None:
-                    d = el.find(T + "note")
-                e.desc = plain(d)
-                birth, death = el.find(T + "birth"), el.find(T + "death")
-                if birth is not None or death is not None:
-                    b = _iso(birth)[:4] if birth is not None else ""
-                    dd = _iso(death)[:4] if death is not None else ""
-                    b = b or (_text(birth) if birth is not None else "")
-                    dd = dd or (_text(death) if death is not None else "")
-                    e.life = f"{b or '?'}–{dd}" if (b or dd) else ""
-                occ = []
-                for o in el.findall(T + "occupation"):
-                    if _text(o):
-                        span = "–".join(x for x in (o.get("from", "")[:4], o.get("to", "")[:4]) if x)
-                        occ.append(_text(o) + (f" ({span})" if span else ""))
-                e.occupation = "; ".join(occ)
-                for i in el.findall(T + "idno"):
-                    t, v = (i.get("type") or "").lower(), _text(i)
-                    if v:
-                        e.idnos.append((t, v))
-                reg.entries.append(e)
+    try:
+        core = CoreRegister.load(register_dir)
+    except InputError as exc:
+        raise SiteError(str(exc)) from None
+    reg.files = sorted(Path(register_dir).glob("*.xml"))
+    for c in core.entries:
+        e = Entry(kind=c.kind, id=c.id, file=c.file, page=PAGE_OF_KIND[c.kind],
+                  names=[(n.type, n.text, n.lang or "") for n in c.names], desc=c.description or "",
+                  idnos=list(c.idnos))
+        born, died = (c.born or "")[:4], (c.died or "")[:4]
+        e.life = f"{born or '?'}–{died}" if (born or died) else ""
+        e.occupation = "; ".join(
+            office + (f" ({'–'.join(x[:4] for x in (start, end) if x)})" if (start or end) else "")
+            for office, start, end in c.occupations)
+        reg.entries.append(e)
     return reg
 
 

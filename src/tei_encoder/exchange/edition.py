@@ -104,23 +104,11 @@ class RegisterEntry:
         return None
 
 
-def _entry_from(el, kind: str, file: str) -> RegisterEntry | None:
-    eid = el.get(XML_ID)
-    if not eid:
-        return None
-    name_tag = {"person": "persName", "place": "placeName", "org": "orgName"}[kind]
-    names = [(n.get("type") or "", text_of(n)) for n in el.findall(f"{T}{name_tag}")]
-    names = [(t, n) for t, n in names if n]
-    preferred = next((n for t, n in names if t == "preferred"), names[0][1] if names else eid)
-    authority = {}
-    for idno in el.findall(f"{T}idno"):
-        t = (idno.get("type") or "").lower()
-        if t in AUTHORITY_TYPES and norm(idno.text):
-            authority.setdefault(t, norm(idno.text))
-    desc = text_of(el.find(f"{T}note[@type='description']"))
-    status = el.find(f"{T}note[@type='status']")
-    provisional = status is not None and text_of(status).lower() == "provisional"
-    return RegisterEntry(eid, kind, preferred, names, authority, desc, provisional, file)
+def _entry_from(e) -> RegisterEntry:
+    """A register entry as the exchange formats need it, from :mod:`tei_encoder.register`."""
+    names = [(n.type, n.text) for n in e.names]
+    authority = {k: norm(v) for k, v in e.authority.items() if k in AUTHORITY_TYPES and norm(v)}
+    return RegisterEntry(e.id, e.kind, e.preferred, names, authority, e.description or "", e.provisional, e.file)
 
 
 @dataclass
@@ -134,17 +122,17 @@ class Register:
         reg = cls(directory)
         if directory is None or not directory.is_dir():
             return reg
-        tags = {"person": "person", "place": "place", "org": "org"}
-        for kind, fname in REGISTER_FILES.items():
-            path = directory / fname
-            if not path.is_file():
-                continue
-            reg.files[fname] = path.read_bytes()
-            tree = parse_file(path)
-            for el in tree.iter(f"{T}{tags[kind]}"):
-                e = _entry_from(el, kind, fname)
-                if e is not None:
-                    reg.entries[e.id] = e
+        from ..errors import InputError
+        from ..register import Register as CoreRegister
+        for fname in REGISTER_FILES.values():
+            if (directory / fname).is_file():
+                reg.files[fname] = (directory / fname).read_bytes()
+        try:
+            core = CoreRegister.load(directory)
+        except InputError as exc:
+            raise EditionError(f"{exc}; fix the file or move it out of the edition") from None
+        for e in core.entries:
+            reg.entries[e.id] = _entry_from(e)
         return reg
 
     def by_kind(self, kind: str) -> list[RegisterEntry]:
