@@ -234,3 +234,27 @@ def test_deleted_outputs_of_the_later_steps_are_made_again(tmp_path, corpus):
     shutil.rmtree(root / "site")
     build(root, corpus, "--jobs", "1", "--stages", "encode,site,exports")
     assert (root / "site" / "cmif.xml").exists() and (root / "site" / "api").is_dir()
+
+
+def test_a_killed_builds_temporary_files_are_cleared(tmp_path, corpus, reference):
+    """A build killed between writing a temporary file and renaming it leaves '.NAME.tmp' behind;
+    the next build removes it and the edition is exactly the reference."""
+    root = edition(tmp_path, "ed")
+    build(root, corpus, "--jobs", "1")
+    page = next((root / "site" / "doc").glob("*.html"))
+    (page.parent / f".{page.name}.x1y2z3.tmp").write_text("<html>half", "utf-8")
+    (root / "tei" / ".doc.xml.abc.tmp").write_text("<TEI>", "utf-8")
+    build(root, corpus, "--jobs", "1")
+    assert tree(root) == tree(reference)
+
+
+def test_a_build_killed_before_recording_its_files_does_not_take_them_for_hand_edits(tmp_path, corpus, reference):
+    """The build manifest may know a document whose TEI the hand-edit manifest never recorded
+    (killed in between): the next build records it again instead of treating it as edited by hand."""
+    root = edition(tmp_path, "ed")
+    build(root, corpus, "--jobs", "1")
+    manifest = root / "tei" / ".tei-encoder-manifest.json"
+    manifest.write_text('{"tool": "tei-encoder", "files": {}}\n', "utf-8")
+    r = build(root, corpus, "--jobs", "1")
+    assert "edited by hand" not in r.stderr
+    assert tree(root) == tree(reference)

@@ -35,6 +35,20 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Delete the temporary files a killed run left behind (".NAME.….tmp", never a finished file)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = [p for p in folder.rglob(".*.tmp") if p.is_file()]
+    for p in stale:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+    return stale
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -30,7 +30,7 @@ import click
 
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
-from .fileio import Manifest, atomic_write, sha256
+from .fileio import Manifest, atomic_write, remove_stale_temporaries, sha256
 from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
                           referenced_ids, register_snapshot, sha)
 from .parallel import DaskExecutor, InlineExecutor, PoolExecutor, default_jobs, worker_state
@@ -331,7 +331,8 @@ class Build:
             key = sha(code, sha256(raw))
             name = f"{src.stem}.xml"
             rec = records.get(src.stem)
-            redo = self.cfg.force or rec is None or rec[0] != key or not (out / name).exists()
+            redo = self.cfg.force or rec is None or rec[0] != key or not (out / name).exists() \
+                or name not in tei_manifest.entries   # a build killed before it recorded what it wrote
             if not redo and changed_ids:
                 ids = set(rec[1].get("ids", []))
                 if ids & changed_ids or mentions_any(raw.decode("utf-8", "replace"), changed_forms):
@@ -663,6 +664,9 @@ def run_build(cfg: BuildConfig, later_steps=()) -> int:
     """The whole build; returns the exit status (0: all went well)."""
     b = Build(cfg)
     status = 0
+    for folder in (cfg.tei_dir, cfg.site_dir, cfg.pdf_dir):
+        if folder is not None:
+            remove_stale_temporaries(folder)      # what a killed build was writing when it died
     try:
         if cfg.verbose:
             click.echo(f"build: {b.runner.describe()}", err=True)

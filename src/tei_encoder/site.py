@@ -472,10 +472,8 @@ def _safe_name(stem: str, taken: set[str]) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from .fileio import atomic_write
+    atomic_write(path, text.encode("utf-8"))
 
 
 # Per-document entry points: build_site below runs them in turn; the parallel and
