@@ -31,6 +31,8 @@ def dates(text, doc="1978-05-07"):
     ("written c. 1962 by", "c. 1962", {"when": "1962", "cert": "low"}),
     ("in March of 1956", "March of 1956", {"when": "1956-03"}),
     ("Moscow, 5.III.1956", "5.III.1956", {"when": "1956-03-05"}),
+    ("dated 15/10/1956 in", "15/10/1956", {"when": "1956-10-15"}),
+    ("dated 10/15/1956 in", "10/15/1956", {"when": "1956-10-15"}),
 ])
 
 def test_dates_are_found_and_normalised(text, found, attrs):
@@ -52,6 +54,7 @@ def test_two_years_are_two_dates():
 
 
 @pytest.mark.parametrize("text", [
+    "dated 5/6/1956 (day or month first? not guessed)",
     "on the occasion of the 60th birthday",
     "emphasized by the 20th and 22nd congresses",
     "TELEGRAM 057.139 and No. 1977",

@@ -75,6 +75,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("numeric", r"(?P<d>[0-3]?\d)\.[ ]?(?P<m>[0-1]?\d|[IVXivx]{1,4})\.?[ ]?(?P<y>1[89]\d\d|\d\d)(?!\d)", False),
     # May 1960 / August, 1981 / March of 1956
     ("my", rf"{_mon('m')}(?:,|{_SP}of)?{_SP}{_year('y')}", False),
+    # 15/10/1956 or 10/15/1956: only where the day cannot be the month (one part is over 12)
+    ("slash", r"(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>1[89]\d\d|20[0-4]\d)", False),
     # 1956-03-05 / 1956.3.5 (year first, numeric)
     ("iso", r"(?P<y>1[89]\d\d|20[0-4]\d)[-./](?P<m>[01]?\d)[-./](?P<d>[0-3]?\d)", False),
     # 1955-1956 / 1955–56 (a span of years)
@@ -170,6 +172,15 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
         if not (m1 and m2 and m1 < m2):
             return None
         return (("from", _iso(y, m1)), ("to", _iso(y, m2)))
+    if kind == "slash":
+        a, b, y = int(g("a")), int(g("b")), _num(m, "y")
+        if a > 12 >= b:
+            d, mo = a, b
+        elif b > 12 >= a:
+            d, mo = b, a
+        else:
+            return None                            # 5/6/1956: day-month or month-day? not guessed
+        return (("when", _iso(y, mo, d)),) if _valid(y, mo, d) else None
     if kind == "iso":
         y, mo, d = _num(m, "y"), int(g("m")), int(g("d"))
         return (("when", _iso(y, mo, d)),) if _valid(y, mo, d) else None
