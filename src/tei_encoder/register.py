@@ -92,9 +92,6 @@ class Register:
                 entries.append(_entry(el, kind, fname, name_tag))
         return cls(entries, folder)
 
-    def find_by_id(self, ident: str) -> Entry | None:
-        return self.by_id.get(ident.split("#")[-1])
-
 
 def _entry(el, kind: str, fname: str, name_tag: str) -> Entry:
     names = []

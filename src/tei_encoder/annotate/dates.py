@@ -299,15 +299,6 @@ def _preceded_by_number_word(text: str, start: int) -> bool:
     return bool(re.search(r"(?:No\.|Nº|#)\s*$", text[max(0, start - 6):start]))
 
 
-def parse_date(text: str, doc_date: str | None = None) -> dict[str, str] | None:
-    """Normalise a string that is (mostly) one date; None when it holds none."""
-    spans = find_dates(text, doc_date)
-    if not spans:
-        return None
-    best = max(spans, key=lambda s: (len(s.attrs), s.end - s.start))
-    return dict(best.attrs)
-
-
 def parse_standalone(line: str) -> str | None:
     """The ISO date of a line that is nothing but a date ("August 22, 1963", "August, 1981")."""
     stripped = line.strip().strip("*").strip()

@@ -29,7 +29,6 @@ SENTENCE_WORDS = re.compile(
     r"\w+ed|\w+ing)\b")
 # A line of a transcribed dialogue: "North (KIM): …", "Deng: …", "Prime Minister: …"
 SPEAKER = re.compile(r"^[A-Z][\w.’' -]{0,40}(?: \([A-Z][\w .-]*\))?:\s+\S.*[.?!…\"”]$")
-NAME_LINE = re.compile(r"^\(?\[?(?:[A-Z][\w'’.-]*\.?\s?){1,5}\]?\)?$")
 
 
 def _words(text: str) -> int:

@@ -95,10 +95,6 @@ def _clean(raw: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _is_blank(line: Line) -> bool:
-    return not line.text
-
-
 def _key(text: str) -> str:
     return BULLET.sub("", text).strip().rstrip(":").lower()
 
