@@ -147,3 +147,18 @@ def test_edition_schema_rejects_an_org_whose_idno_follows_its_notes(tmp_path):
     bad.write_text(text[:start] + bad_entry + text[end:], "utf-8")
     result = validate_file(bad)
     assert not result.ok() and any("idno" in p.message or "idno" in p.path for p in result.problems)
+
+
+def test_glosses_suffixes_and_numbered_units_belong_to_the_name():
+    found = [f[:2] for f in tags("Jiang Jieshi [Chiang Kai-shek] and Thomas J. Coolidge, Jr. met the "
+                                 "Regional Division IV", "1974-08-01")]
+    assert ("Jiang Jieshi [Chiang Kai-shek]", "persName") in found
+    assert ("Thomas J. Coolidge, Jr.", "persName") in found
+    assert ("Regional Division IV", "orgName") in found
+
+
+def test_a_surname_shared_by_several_persons_of_the_document_is_not_linked():
+    text = "Present: KIM Il Sung and KIM Il. North (KIM): Good morning."
+    found = tags(text, "1972-11-03")
+    bare = [(t, r, c) for t, tag, r, c in found if t == "KIM"]
+    assert bare and all(r is None and c == "low" for _, r, c in bare)

@@ -272,7 +272,8 @@ class EntityTagger:
         cands += self._org_patterns(text, toks)
         cands += self._place_patterns(text, toks)
         cands += [Candidate(t.start, t.end, "orgName", None, "low", False, 1) for t in toks if t.raw in self.standalone_orgs]
-        cands = [_extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self) for c in cands]
+        cands = [_with_suffix(text, _extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self))
+                 for c in cands]
         cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)]
         return cands
 
@@ -285,9 +286,10 @@ class EntityTagger:
             if not t.raw[:1].isupper() or len(t.raw) <= 2:
                 continue
             refs = self.aliases.get(t.norm)
-            if refs and len(refs) == 1:
+            if refs and len(refs) == 1 and t.norm not in self.unknown_aliases:
                 out.append(Candidate(t.start, t.end, "persName", next(iter(refs)), None, True, 2))
-            elif t.norm in self.unknown_aliases and not refs:
+            elif refs or t.norm in self.unknown_aliases:
+                # a surname the document gives to several persons: a person, but which one is a guess
                 out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
         return [_extend_gloss(text, c, self) for c in out]
 
@@ -521,8 +523,9 @@ _CONNECTOR_WORDS = {"OF", "THE", "FOR", "ON", "IN", "AND", "DE", "DU", "DER", "D
 
 
 def _case(word: str) -> str:
-    """An all-capitals word as it would be written in running text ("MINISTRY" -> "Ministry", "OF" -> "of")."""
-    if len(word) > 1 and word.isupper() and word.isalpha():
+    """An all-capitals word as it would be written in running text ("MINISTRY" -> "Ministry", "OF" -> "of");
+    roman numerals stay as they are ("Division IV")."""
+    if len(word) > 1 and word.isupper() and word.isalpha() and not re.fullmatch(r"[IVXLC]+", word):
         return word.lower() if word in _CONNECTOR_WORDS else word.title()
     return word
 
@@ -564,6 +567,21 @@ def _continues_outside(text: str, c: Candidate) -> bool:
     return not c.linked and c.tag == "persName" and bool(re.match(r"\.?\]\s+[A-Z]", text[c.end:]))
 
 
+_SUFFIX = re.compile(r",? (?:Jr|Sr)\.|,? (?:Jr|Sr)\b|,? (?:II|III|IV)\b")
+
+
+def _with_suffix(text: str, c: Candidate) -> Candidate:
+    """'Thomas J. Coolidge, Jr.': a generational suffix belongs to the name."""
+    if c.tag != "persName":
+        return c
+    if text[c.start:c.end].endswith((" Jr", " Sr")) and text[c.end:c.end + 1] == ".":
+        return Candidate(c.start, c.end + 1, c.tag, c.ref, c.cert, c.linked, c.strength)
+    m = _SUFFIX.match(text, c.end)
+    if not m:
+        return c
+    return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
+
+
 def _outside_brackets(text: str, c: Candidate) -> Candidate:
     """A name must not cross a bracket: "[… official Carlos A.] Bernardes" -> "Bernardes"
     (the link found through the full form is kept)."""
@@ -593,7 +611,7 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
         return c
     inner = m.group(1).strip()
     toks = tokenize(inner)
-    if not toks or not all(t.raw[:1].isupper() for t in toks) or len(toks) > 5 or len(inner) < 3:
+    if not toks or not all(w[:1].isupper() for w in inner.split()) or len(toks) > 5 or len(inner) < 3:
         return c
     if inner.lower() in FEATURE_WORDS or DESCRIPTION_START.match(inner):
         return c                                       # "[Signature]" is not another name
