@@ -272,6 +272,7 @@ class EntityTagger:
         cands += self._org_patterns(text, toks)
         cands += self._place_patterns(text, toks)
         cands += [Candidate(t.start, t.end, "orgName", None, "low", False, 1) for t in toks if t.raw in self.standalone_orgs]
+        cands += self._glossed_abbreviations(text)
         cands = [_with_suffix(text, _extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self))
                  for c in cands]
         cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)]
@@ -406,6 +407,23 @@ class EntityTagger:
     def _gazetteer_kind(self, norm: str) -> set[str]:
         """Kinds of the register's one-word names equal to this token ("Korea" -> {"place"})."""
         return {f.kind for f in self.gaz.root.get(norm, {}).get(None, ())}
+
+    def _glossed_abbreviations(self, text: str) -> list[Candidate]:
+        """'SC [Security Council]', 'UAR [United Arab Republic; Egypt]': an abbreviation the translator
+        spells out is one mention of what the gloss names."""
+        out = []
+        for m in ABBR_GLOSS.finditer(text):
+            gloss = m.group("gloss").split(";")[0].strip()
+            toks = tokenize(gloss)
+            whole = [x for x in self.gaz.matches(toks, gloss) if x[0] == 0 and x[1] == len(toks)]
+            if not whole:
+                continue
+            form = whole[0][2]
+            tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
+            entry = self.register.by_id[form.entries[0]] if len(form.entries) == 1 else None
+            out.append(Candidate(m.start(), m.end(), tag, self._ref(entry) if entry else None,
+                                 None if entry else "low", entry is not None, 3))
+        return out
 
     def _title_end(self, toks: list[Tok], i: int, text: str) -> int:
         """The token index after the longest title phrase starting at i (i when there is none)."""
@@ -567,6 +585,7 @@ def _continues_outside(text: str, c: Candidate) -> bool:
     return not c.linked and c.tag == "persName" and bool(re.match(r"\.?\]\s+[A-Z]", text[c.end:]))
 
 
+ABBR_GLOSS = re.compile(r"\b(?P<abbr>[A-Z][A-Z.&]{1,7}) \[(?P<gloss>[^\[\]]{3,80})\]")
 _SUFFIX = re.compile(r",? (?:Jr|Sr)\.|,? (?:Jr|Sr)\b|,? (?:II|III|IV)\b")
 
 
