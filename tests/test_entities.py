@@ -162,3 +162,10 @@ def test_a_surname_shared_by_several_persons_of_the_document_is_not_linked():
     found = tags(text, "1972-11-03")
     bare = [(t, r, c) for t, tag, r, c in found if t == "KIM"]
     assert bare and all(r is None and c == "low" for _, r, c in bare)
+
+
+def test_an_abbreviation_spelled_out_in_brackets_is_one_mention():
+    found = tags("the nonaligned members of the SC [Security Council] (Chile and UAR [United Arab Republic; Egypt])",
+                 "1962-10-26")
+    assert ("SC [Security Council]", "orgName") in [f[:2] for f in found]
+    assert ("UAR [United Arab Republic; Egypt]", "placeName") in [f[:2] for f in found]
