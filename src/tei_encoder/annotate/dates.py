@@ -44,7 +44,7 @@ def _mon(n: str) -> str:
     return rf"(?P<{n}>{_MONTH})"
 
 
-_NOT_BEFORE = r"(?<![\w./-])"
+_NOT_BEFORE = r"(?<![\w./])(?<!\d[-–])"      # "mid-1956" is a date; "23-26/1696" is not
 _NOT_AFTER = r"(?![\w/-]|\.\d)"
 
 # Order matters: longer (range) patterns first; the finder keeps the first match at a position.
@@ -73,6 +73,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("ymd", rf"{_year('y')}{_SP}{_mon('m')}{_SP}{_day('d')}", False),
     # 24.10.62 / 27.X 62. / 26.X 1962 / 12.10.1950
     ("numeric", r"(?P<d>[0-3]?\d)\.[ ]?(?P<m>[0-1]?\d|[IVXivx]{1,4})\.?[ ]?(?P<y>1[89]\d\d|\d\d)(?!\d)", False),
+    # 1972 April (year first, no day)
+    ("ym", rf"{_year('y')}{_SP}{_mon('m')}(?!{_SPO}\d)", False),
+    # August (1955)
+    ("m(y)", rf"{_mon('m')}{_SP}\({_year('y')}\)", False),
     # May 1960 / August, 1981 / March of 1956
     ("my", rf"{_mon('m')}(?:,|{_SP}of)?{_SP}{_year('y')}", False),
     # 15/10/1956 or 10/15/1956: only where the day cannot be the month (one part is over 12)
@@ -143,6 +147,9 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
     if kind in ("dmy", "mdy", "ymd"):
         y, mo, d = _num(m, "y"), month_number(g("m")), _num(m, "d")
         return (("when", _iso(y, mo, d)),) if mo and _valid(y, mo, d) else None
+    if kind in ("ym", "m(y)"):
+        y, mo = _num(m, "y"), month_number(g("m"))
+        return (("when", _iso(y, mo)),) if mo else None
     if kind == "my":
         y, mo = _num(m, "y"), month_number(g("m"))
         return (("when", _iso(y, mo)),) if mo else None
