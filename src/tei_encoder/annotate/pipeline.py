@@ -24,9 +24,17 @@ class Context:
     doc_date: str | None = None
     tagger: EntityTagger | None = None
     unknown: list[tuple[str, str, str]] = field(default_factory=list)   # (kind, name, context) for review
+    memo: dict = field(default_factory=dict)   # a text the document repeats (its title) is annotated once
 
 
 def annotate(text: str, ctx: Context, *, entities: bool = True, dates: bool = True) -> tuple[list[Span], set[int]]:
+    key = (text, entities, dates)
+    if key not in ctx.memo:
+        ctx.memo[key] = _annotate(text, ctx, entities, dates)
+    return ctx.memo[key]
+
+
+def _annotate(text: str, ctx: Context, entities: bool, dates: bool) -> tuple[list[Span], set[int]]:
     spans, hidden = find_editorial(text)
     if dates:
         spans += find_dates(text, ctx.doc_date)
