@@ -81,3 +81,11 @@ def test_a_line_that_is_only_a_date():
 def test_day_ranges_without_a_year_are_resolved():
     assert dates("on 10-11 October the", doc="1956-10-15") == \
         [("10-11 October", {"from": "1956-10-10", "to": "1956-10-11", "cert": "medium", "evidence": "conjecture"})]
+
+
+def test_a_yearless_date_long_after_the_document_belongs_to_the_year_before():
+    """'on 25 December' in a report of 10 January 1956 is December 1955."""
+    [(text, attrs)] = dates("on 25 December the delegation left", doc="1956-01-10")
+    assert attrs["when"] == "1955-12-25" and attrs["evidence"] == "conjecture"
+    [(text, attrs)] = dates("on 2 March the delegation will leave", doc="1956-01-10")
+    assert attrs["when"] == "1956-03-02"

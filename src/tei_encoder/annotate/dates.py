@@ -141,7 +141,20 @@ def _num(match: re.Match[str], group: str) -> int:
     return int(re.sub(r"\D", "", match.group(group)))
 
 
-def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str, str], ...] | None:
+def _year_for(doc_date: str | None, month: int) -> int | None:
+    """The year of a date written without one: the document's year, or the year before when
+    that month would lie more than half a year after the document (reports tell of the past:
+    "on 25 December" in a January report is last December)."""
+    if not doc_date:
+        return None
+    year = int(doc_date[:4])
+    doc_month = int(doc_date[5:7]) if len(doc_date) >= 7 else None
+    if doc_month is not None and month - doc_month > 6:
+        return year - 1
+    return year
+
+
+def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str, str], ...] | None:
     """The TEI attributes for one match, or None if the match is not a real date."""
     g = m.group
     if kind in ("dmy", "mdy", "ymd"):
@@ -202,28 +215,33 @@ def _attrs(kind: str, m: re.Match[str], doc_year: int | None) -> tuple[tuple[str
         return (("when", _iso(_num(m, "y"))), ("cert", "low"))
     if kind in ("d-dm", "md-d"):
         mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        doc_year = _year_for(doc_date, mo) if mo else None
         if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
             return None
         return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
                 ("evidence", "conjecture"))
     if kind == "d-and-dm":
         mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
+        doc_year = _year_for(doc_date, mo) if mo else None
         if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
             return None
         return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
                 ("evidence", "conjecture"))
     if kind == "m,d":
         mo, d = month_number(g("m")), int(g("d"))
+        doc_year = _year_for(doc_date, mo) if mo else None
         if not mo or doc_year is None or not _valid(doc_year, mo, d):
             return None
         return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
     if kind == "numeric-dm":
         mo, d = month_number(g("m")), int(g("d"))
+        doc_year = _year_for(doc_date, mo) if mo else None
         if not mo or doc_year is None or not _valid(doc_year, mo, d):
             return None
         return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
     if kind in ("dm", "md"):
         mo, d = month_number(g("m")), _num(m, "d")
+        doc_year = _year_for(doc_date, mo) if mo else None
         if not mo or doc_year is None or not _valid(doc_year, mo, d):
             return None
         return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
@@ -260,7 +278,7 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
                 continue
             if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
                 continue
-            attrs = _attrs(kind, m, doc_year)
+            attrs = _attrs(kind, m, doc_date)
             if attrs is None:
                 continue
             spans.append(Span(start, end, "date", attrs))
