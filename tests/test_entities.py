@@ -169,3 +169,13 @@ def test_an_abbreviation_spelled_out_in_brackets_is_one_mention():
                  "1962-10-26")
     assert ("SC [Security Council]", "orgName") in [f[:2] for f in found]
     assert ("UAR [United Arab Republic; Egypt]", "placeName") in [f[:2] for f in found]
+
+
+def test_an_abbreviation_the_document_defines_otherwise_is_not_linked_to_the_register():
+    """'CCP' is the Chinese Communist Party in the register; a document that spells out
+    'Council on Classification Policy (CCP)' means something else by it."""
+    other = tags("the Council on Classification Policy (CCP) met. The CCP agreed.", "1970-01-01")
+    assert [(t, r) for t, tag, r, _ in other if tag == "orgName"] == \
+        [("Council on Classification Policy (CCP)", None), ("CCP", None)]
+    same = tags("Delegates of the Chinese Communist Party (CCP) came. The CCP agreed.", "1970-01-01")
+    assert all(r and r.endswith("ccp") for t, tag, r, _ in same if tag == "orgName")

@@ -205,6 +205,7 @@ class EntityTagger:
         self.aliases, self.unknown_aliases = {}, set()
         self._cache = {}
         self._toks = {}
+        self.redefined = self._redefined_abbreviations(texts)
         for text in texts:
             for c in self._base(text, doc_date):
                 if c.tag != "persName":
@@ -220,6 +221,24 @@ class EntityTagger:
                         self.aliases.setdefault(k, set()).add(c.ref)
                     else:
                         self.unknown_aliases.add(k)
+
+    def _redefined_abbreviations(self, texts: list[str]) -> set[str]:
+        """Abbreviations the document defines ("Council on Classification Policy (CCP)") as
+        something none of the register's entries with that abbreviation is called."""
+        out = set()
+        for text in texts:
+            for m in ABBR_DEFINITION.finditer(text):
+                abbr, words = m.group("abbr"), m.group("name").split()
+                initials = "".join(w[0] for w in words if w[0].isupper())
+                if not initials.endswith(abbr[-1]) or abbr[0] not in initials:
+                    continue                       # not a definition of this abbreviation
+                name = fold(" ".join(words))
+                known = self.gaz.root.get(fold(abbr), {}).get(None, [])
+                if known and not any(fold(n.text) == name or name.endswith(fold(n.text))
+                                     for f in known for eid in f.entries
+                                     for n in self.register.by_id[eid].names):
+                    out.add(abbr)
+        return out
 
     # -- per text -----------------------------------------------------------------------
     def find(self, text: str, doc_date: str | None = None) -> list[Span]:
@@ -255,6 +274,8 @@ class EntityTagger:
         taken_tokens: set[int] = set()
         for i, j, form in self.gaz.matches(toks, text):
             entry = self._choose(form, doc_date)
+            if entry is not None and form.type == "abbr" and form.raw[0] in getattr(self, "redefined", ()):
+                entry = None          # the document spells this abbreviation out as something else
             tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
             start, end = toks[i].start, toks[j - 1].end
             start, end = _trim_brackets(text, start, end)
@@ -585,6 +606,7 @@ def _continues_outside(text: str, c: Candidate) -> bool:
     return not c.linked and c.tag == "persName" and bool(re.match(r"\.?\]\s+[A-Z]", text[c.end:]))
 
 
+ABBR_DEFINITION = re.compile(r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:of|on|for|and|the|de)\s+)*){1,8}[A-Z][\w'’-]*)\s+\((?P<abbr>[A-Z]{2,8})\)")
 ABBR_GLOSS = re.compile(r"\b(?P<abbr>[A-Z][A-Z.&]{1,7}) \[(?P<gloss>[^\[\]]{3,80})\]")
 _SUFFIX = re.compile(r",? (?:Jr|Sr)\.|,? (?:Jr|Sr)\b|,? (?:II|III|IV)\b")
 
@@ -642,6 +664,11 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
             return c
         entry = tagger.register.by_id[form.entries[0]] if len(form.entries) == 1 else None
         if c.ref is None and entry is not None:
+            if kind != "person" or form.type == "abbr":
+                # "Council on Classification Policy (CCP)" defines an abbreviation; that the register
+                # knows another CCP says nothing about this body: one mention, no link
+                return Candidate(c.start, c.end + m.end(), c.tag, None, c.cert or "low", False, c.strength)
+            # a cover name with the real person in brackets: "Filippov [Stalin]"
             return Candidate(c.start, c.end + m.end(), c.tag, tagger._ref(entry), None, True, max(c.strength, 3))
         if c.ref is not None and entry is not None and tagger._ref(entry) != c.ref:
             return c                                   # a different entity: not a gloss of this one
