@@ -269,3 +269,22 @@ def test_correspondents_come_from_the_memo_header_or_the_title_never_from_a_phra
     out, _ = encoded_seeds
     t2 = doc(out, "002")        # "… Ambassador of Czechoslovakia to Moscow, for …" names no correspondents
     assert not x(t2, "//t:correspDesc")
+
+
+DATA = Path(__file__).parent / "data" / "transcripts"
+
+
+def test_undated_page_and_intact_second_language_block(tmp_path):
+    out = tmp_path / "tei"
+    r = run(["encode", str(DATA / "undated-old-site-page.txt"),
+             str(DATA / "new-site-with-russian-transcription.txt"), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    undated = etree.parse(str(out / "undated-old-site-page.xml"))
+    assert x(undated, "string(//t:titleStmt/t:title)") == "Undated Note on the Korean Question"
+    assert not x(undated, "//t:profileDesc/t:creation")
+    ru = etree.parse(str(out / "new-site-with-russian-transcription.xml"))
+    date = x(ru, "//t:profileDesc/t:creation/t:date")[0]
+    assert (date.get("when"), date.get("cert"), date.text) == ("1962", "low", "c. 1962")
+    block = x(ru, "//t:div[@type='translation']")[0]
+    assert block.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
+    assert not x(block, ".//t:damage") and "Делегация" in "".join(block.itertext())

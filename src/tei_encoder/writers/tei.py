@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from .. import __version__
+from ..annotate.dates import find_dates
 from ..annotate.pipeline import Context, annotate
 from ..model import Block, Signature, Source
 from .inline import TEI_NS, XML_NS, append_inline
@@ -157,7 +158,7 @@ class TeiWriter:
                 self._inline(p, para, ctx)
         if src.date_iso:
             cr = _el(prof, "creation")
-            _el(cr, "date", src.date_text or src.date_iso, when=src.date_iso)
+            _el(cr, "date", src.date_text or src.date_iso, **_date_attrs(src.date_text, src.date_iso))
         lu = _el(prof, "langUsage")
         _el(lu, "language", "English (translation)", ident="en")
         orig = self._orig_lang(src)
@@ -335,6 +336,16 @@ class TeiWriter:
         else:
             el = _el(opener, "seg", type="letterhead")
         self._inline(el, b.text, ctx)
+
+
+def _date_attrs(text: str | None, iso: str) -> dict[str, str]:
+    """The page's date as attributes: a range or an approximate date keeps what it says ("c. 1962")."""
+    spans = find_dates(text or "")
+    if len(spans) == 1 and spans[0].start == 0 and not spans[0].attr("evidence"):
+        attrs = dict(spans[0].attrs)
+        if (attrs.get("when") or attrs.get("from")) == iso:
+            return attrs
+    return {"when": iso}
 
 
 def _number(div) -> None:
