@@ -205,6 +205,8 @@ BAD = {
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "binary file"),
     "latin2.txt": (b"Skip to content\n\nMay 7, 1978\n\nTitle\n\n\x81\x8d\x8f text", "not UTF-8"),
     "furniture.txt": (b"Skip to content\n\nSearch in\n\nRecord ID\n", "no document text"),
+    "page.txt": (b"<!DOCTYPE html><html><body>Skip to content</body></html>", "an HTML page"),
+    "tei.txt": (b'<?xml version="1.0"?><TEI xmlns="http://www.tei-c.org/ns/1.0"/>', "an XML file"),
     "nonchar.txt": ("Skip to content\n\nMay 7, 1978\n\nTitle \uffff\n".encode("utf-8"), "control character"),
 }
 

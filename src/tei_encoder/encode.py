@@ -71,6 +71,7 @@ def encode_source(path: Path, writer: TeiWriter) -> tuple[FileResult, bytes | No
     try:
         text = read_transcript(path)
         res.encoding = text.encoding
+        _refuse_markup(text.text, path)
         src = read_wilson(text, path.stem, str(path))
         if not src.body and not src.title and not src.summary:
             raise InputError(str(path), "no document text found (only page furniture): not a transcript?")
@@ -83,6 +84,16 @@ def encode_source(path: Path, writer: TeiWriter) -> tuple[FileResult, bytes | No
     res.unknown_names = [{"type": t, "name": n, "context": c} for t, n, c in ctx.unknown]
     res.damaged_sections = [s.label for s in src.sections if s.damaged]
     return res, data
+
+
+def _refuse_markup(text: str, path: Path) -> None:
+    """A web page or an XML file given as a transcript: say what to do instead of encoding its tags as text."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        raise InputError(str(path), "an HTML page, not a plain-text transcript: save the page's text and encode that")
+    if head.startswith("<?xml") or head.startswith("<tei"):
+        raise InputError(str(path), "an XML file, not a plain-text transcript: use `tei-encoder import` for TEI "
+                                    "or `tei-encoder validate` to check it")
 
 
 def store_output(res: FileResult, data: bytes, out_dir: Path, manifest: Manifest, force: bool = False) -> FileResult:
