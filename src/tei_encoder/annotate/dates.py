@@ -141,6 +141,12 @@ def _num(match: re.Match[str], group: str) -> int:
     return int(re.sub(r"\D", "", match.group(group)))
 
 
+# Dates written without a year, completed from the document's date and marked as such.
+YEARLESS_RANGES = ("d-dm", "md-d", "d-and-dm")
+YEARLESS_DAYS = ("dm", "md", "m,d", "numeric-dm")
+CONJECTURE = (("cert", "medium"), ("evidence", "conjecture"))
+
+
 def _year_for(doc_date: str | None, month: int) -> int | None:
     """The year of a date written without one: the document's year, or the year before when
     that month would lie more than half a year after the document (reports tell of the past:
@@ -213,38 +219,18 @@ def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str
         return (("from", _iso(y)), ("to", _iso(y + 9)))
     if kind == "circa":
         return (("when", _iso(_num(m, "y"))), ("cert", "low"))
-    if kind in ("d-dm", "md-d"):
+    if kind in YEARLESS_RANGES:
         mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
-        doc_year = _year_for(doc_date, mo) if mo else None
-        if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
+        year = _year_for(doc_date, mo) if mo else None
+        if year is None or not (d1 < d2 and _valid(year, mo, d2)):
             return None
-        return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
-                ("evidence", "conjecture"))
-    if kind == "d-and-dm":
-        mo, d1, d2 = month_number(g("m")), _num(m, "d1"), _num(m, "d2")
-        doc_year = _year_for(doc_date, mo) if mo else None
-        if not mo or doc_year is None or not (d1 < d2 and _valid(doc_year, mo, d2)):
-            return None
-        return (("from", _iso(doc_year, mo, d1)), ("to", _iso(doc_year, mo, d2)), ("cert", "medium"),
-                ("evidence", "conjecture"))
-    if kind == "m,d":
-        mo, d = month_number(g("m")), int(g("d"))
-        doc_year = _year_for(doc_date, mo) if mo else None
-        if not mo or doc_year is None or not _valid(doc_year, mo, d):
-            return None
-        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
-    if kind == "numeric-dm":
-        mo, d = month_number(g("m")), int(g("d"))
-        doc_year = _year_for(doc_date, mo) if mo else None
-        if not mo or doc_year is None or not _valid(doc_year, mo, d):
-            return None
-        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
-    if kind in ("dm", "md"):
+        return (("from", _iso(year, mo, d1)), ("to", _iso(year, mo, d2))) + CONJECTURE
+    if kind in YEARLESS_DAYS:
         mo, d = month_number(g("m")), _num(m, "d")
-        doc_year = _year_for(doc_date, mo) if mo else None
-        if not mo or doc_year is None or not _valid(doc_year, mo, d):
+        year = _year_for(doc_date, mo) if mo else None
+        if year is None or not _valid(year, mo, d):
             return None
-        return (("when", _iso(doc_year, mo, d)), ("cert", "medium"), ("evidence", "conjecture"))
+        return (("when", _iso(year, mo, d)),) + CONJECTURE
     if kind == "y":
         return (("when", _iso(_num(m, "y"))),)
     if kind == "y-y":
