@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from .terminal import progress_wanted
+
 from .encode import encode_paths
 from .fileio import atomic_write
-
-
-def _progress_enabled() -> bool:
-    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
 
 
 def run_encode(sources: list[str], out_dir: Path, *, force: bool, verbose: bool, report: str | None,
@@ -24,13 +21,13 @@ def run_encode(sources: list[str], out_dir: Path, *, force: bool, verbose: bool,
 
     def progress(path):
         done[0] += 1
-        if _progress_enabled():
+        if progress_wanted():
             click.echo(f"\rencoding {done[0]} … {path.name[:40]:40}", err=True, nl=False)
 
     from .parallel import default_jobs
     results = encode_paths(sources, out_dir, force=force, register_dir=register_dir, progress=progress,
                            jobs=jobs or default_jobs())
-    if _progress_enabled() and total:
+    if progress_wanted() and total:
         click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
     failed = 0
     for r in results:

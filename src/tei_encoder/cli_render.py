@@ -6,17 +6,14 @@
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from .terminal import progress_wanted
+
 from .cli_encode import build_step
-
-
-def _progress_enabled() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def _inputs(fn):
@@ -46,7 +43,7 @@ def run_html(paths, out_dir: Path, register_dir: Path | None, *, verbose: bool =
 
     def progress(path):
         done[0] += 1
-        if _progress_enabled():
+        if progress_wanted():
             click.echo(f"\rrendering {done[0]} … {path.name[:40]:40}", err=True, nl=False)
 
     try:
@@ -54,7 +51,7 @@ def run_html(paths, out_dir: Path, register_dir: Path | None, *, verbose: bool =
     except SiteError as exc:  # a stylesheet that does not compile, an unwritable folder
         click.echo(f"error: {exc}", err=True)
         return 1
-    if _progress_enabled():
+    if progress_wanted():
         click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
     for e in report.errors:
         click.echo(f"error: {e}", err=True)
@@ -126,12 +123,12 @@ def run_pdf(paths, out_dir: Path, register_dir: Path | None, *, volume: bool = T
     def progress(result):
         done[0] += 1
         if result.status == "failed":
-            if _progress_enabled():
+            if progress_wanted():
                 click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
             click.echo(result.line(), err=True)
         elif verbose:
             click.echo(result.line())
-        elif _progress_enabled():
+        elif progress_wanted():
             click.echo(f"\rPDF {done[0]} … {Path(result.source).name[:40]:40}", err=True, nl=False)
 
     try:
@@ -140,7 +137,7 @@ def run_pdf(paths, out_dir: Path, register_dir: Path | None, *, volume: bool = T
     except PdfError as exc:  # the stylesheet does not compile, say
         click.echo(f"error: {exc}", err=True)
         return 1
-    if _progress_enabled():
+    if progress_wanted():
         click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
     for w in run.warnings:
         click.echo(f"warning: {w}", err=True)

@@ -1,19 +1,16 @@
 """``tei-encoder validate``: check TEI files against the edition's schemas or others'."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
+from .terminal import progress_wanted
+
 from .validation import reporters
 from .validation.engine import iter_files, validate_file, SchemaRef, kind_of
-
-
-def _progress_wanted() -> bool:
-    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
 
 
 @click.command("validate", context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +57,7 @@ def validate(paths, schemas, fmt, strict, max_size, output, jobs):
                 raise click.UsageError(f"--schema {s}: unknown schema language (use .rng, .xsd or .sch)")
             refs.append(SchemaRef(kind, s if "://" in s else str(Path(s).resolve()), "--schema"))
     files = list(iter_files(paths))
-    show = _progress_wanted() and len(files) >= 20
+    show = progress_wanted() and len(files) >= 20
     t0 = time.perf_counter()
     results = []
     from .parallel import default_jobs

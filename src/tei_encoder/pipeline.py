@@ -19,8 +19,6 @@ what is missing or whose inputs changed.
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ import click
 
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
+from .terminal import progress_wanted
 from .fileio import Manifest, atomic_write, remove_stale_temporaries, sha256
 from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
                           referenced_ids, register_snapshot, sha)
@@ -40,9 +39,6 @@ SMALL_RUN = 16  # fewer documents than this run in this process: a pool would co
 
 # ------------------------------------------------------------------ progress
 
-def progress_wanted() -> bool:
-    """A progress bar on a terminal; nothing in CI (CI=true) or when stderr is not a terminal."""
-    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
 
 
 class Progress:
@@ -463,6 +459,7 @@ class Build:
         except SiteError as exc:
             from .site import Register
             errors.append(f"register: {exc}")
+            click.echo(f"error: {errors[-1]}", err=True)
             register = Register()
         # a. summaries (cached)
         code_s = code_fingerprint("summary")
@@ -566,6 +563,7 @@ class Build:
             for page, html in overview_pages(sheets, written, register, XSLT_DIR):
                 if isinstance(html, SiteError):
                     errors.append(str(html))
+                    click.echo(f"error: {html}", err=True)
                     ok_all = False
                 else:
                     _write(out / f"{page}.html", html)
@@ -575,9 +573,6 @@ class Build:
         st.seconds = time.perf_counter() - t0
         st.extra.update(summaries=len(todo), pages=len(todo_p))
         self.stats.append(st)
-        for e in errors:
-            if not progress_wanted():
-                pass
         click.echo(f"site: {len(written)} documents, {len(written) + len(OVERVIEW_PAGES)} pages in {out}/ "
                    f"({st.seconds:.1f} s); {len(errors)} failed", err=True)
         return 1 if errors else 0
