@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 from wordfreq import zipf_frequency
 
@@ -33,6 +34,14 @@ from . import Span
 from .editorial import DESCRIPTION_START, FEATURES as FEATURE_WORDS
 
 TOKEN = re.compile(r"[^\W_]+")
+# Token shapes the person patterns test on every token (compiled once: re.fullmatch's cache
+# lookup alone cost more than the match)
+_LETTER = re.compile(r"[A-Z]")
+_INITIAL = re.compile(r"[A-Z][a-z]?")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_GIVEN_SHAPE = re.compile(r"[A-Z][a-zà-ÿ]+")
+_SURNAME_SHAPE = re.compile(r"[A-Z][a-zà-ÿ'’-]{2,}[a-zà-ÿ]")
+_LONG_NAME = re.compile(r"[A-Z][\w'’-]{2,}")
 LEXICON = json.loads(resources.files("tei_encoder").joinpath("data/lexicon.json").read_text("utf-8"))
 
 
@@ -44,8 +53,8 @@ def fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word of a text: folded form, as written, and its offsets (a tuple: texts make millions)."""
     norm: str
     raw: str
     start: int
@@ -55,7 +64,7 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     """Tokens of `text` with brackets removed from the view but offsets kept in the original."""
     if "[" not in text and "]" not in text:
-        return [Tok(fold(m.group()), m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+        return [Tok(fold(w), w, m.start(), m.end()) for m in TOKEN.finditer(text) for w in (m.group(),)]
     view = []
     index = []
     for i, ch in enumerate(text):
@@ -383,36 +392,36 @@ class EntityTagger:
             if self._given_name(t) and i + 1 < n and (i == 0 or not toks[i - 1].raw[:1].isupper() or
                                                       text[toks[i - 1].end:t.start] not in (" ",)):
                 k = i + 1
-                if re.fullmatch(r"[A-Z]", toks[k].raw) and text[toks[k].end:toks[k].end + 2] == ". " and k + 1 < n:
+                if _LETTER.fullmatch(toks[k].raw) and text[toks[k].end:toks[k].end + 2] == ". " and k + 1 < n:
                     k += 1                                   # a middle initial
                 last = toks[k]
                 surname_ok = self._is_name_token(last) or (                # "Edgar Snow": a rare given name
                     _zipf(t.norm) < RARE_GIVEN_NAME_ZIPF and last.norm not in self.not_names   # carries a
                     and last.norm not in self.demonyms)                                          # common surname
-                if text[toks[k - 1].end:last.start] in (" ", ". ") and re.fullmatch(r"[A-Z][a-zà-ÿ'’-]{2,}[a-zà-ÿ]", last.raw) \
+                if text[toks[k - 1].end:last.start] in (" ", ". ") and _SURNAME_SHAPE.fullmatch(last.raw) \
                         and surname_ok and last.norm not in self.org_head_set \
                         and not self._gazetteer_kind(last.norm) - {"person"}:
                     out.append(Candidate(t.start, last.end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
-            if re.fullmatch(r"[A-Z][a-z]?", t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
+            if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
                 j = i
-                while j < n and re.fullmatch(r"[A-Z][a-z]?", toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
+                while j < n and _INITIAL.fullmatch(toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
                     j += 1
-                if j < n and j - i <= 3 and re.fullmatch(r"[A-Z][\w'’-]{2,}", toks[j].raw) and \
+                if j < n and j - i <= 3 and _LONG_NAME.fullmatch(toks[j].raw) and \
                         self._is_name_token(toks[j]) and \
-                        toks[j].start - toks[j - 1].end <= 3 and (i == 0 or not re.fullmatch(r"[A-Z][a-z]?", toks[i - 1].raw) or text[toks[i-1].end:toks[i-1].end+1] != "."):
+                        toks[j].start - toks[j - 1].end <= 3 and (i == 0 or not _INITIAL.fullmatch(toks[i - 1].raw) or text[toks[i-1].end:toks[i-1].end+1] != "."):
                     out.append(Candidate(t.start, toks[j].end, "persName", None, "low", False, 1))
             # Korean/Chinese names: "Ri Jong-mok", "Heo Dam", "CHANG Ki-yeong", "Chen Dexing".
             if t.norm in self.east_asian and t.raw[:1].isupper() and i + 1 < n:
                 nxt = toks[i + 1]
                 gap = text[t.end:nxt.start]
-                if gap == " " and re.fullmatch(r"[A-Z][a-z]+", nxt.raw) and nxt.norm not in self.not_names \
+                if gap == " " and _CAPITALISED.fullmatch(nxt.raw) and nxt.norm not in self.not_names \
                         and nxt.norm not in self.demonyms:
                     end = nxt.end
                     m = re.match(r"-[a-z]+", text[end:])
                     if m:
                         end += m.end()
-                    elif i + 2 < n and text[nxt.end:toks[i + 2].start] == " " and re.fullmatch(r"[A-Z][a-z]+", toks[i + 2].raw) \
+                    elif i + 2 < n and text[nxt.end:toks[i + 2].start] == " " and _CAPITALISED.fullmatch(toks[i + 2].raw) \
                             and toks[i + 2].norm not in self.not_names and len(toks[i + 2].raw) <= 5 and len(nxt.raw) <= 5:
                         end = toks[i + 2].end            # Kim Il Sung style three-part names
                     if m or _pinyin(nxt.raw) or end != nxt.end:
@@ -421,7 +430,7 @@ class EntityTagger:
 
     def _given_name(self, t: Tok) -> bool:
         """A capitalised given name that is not also a frequent English word ("May", "Will", "General")."""
-        return bool(re.fullmatch(r"[A-Z][a-zà-ÿ]+", t.raw)) and t.norm in GIVEN_NAMES and \
+        return t.norm in GIVEN_NAMES and bool(_GIVEN_SHAPE.fullmatch(t.raw)) and \
             t.norm not in self.not_names and t.norm not in self.demonyms and t.norm not in self.titles and \
             _zipf(t.norm) < GIVEN_NAME_MAX_ZIPF and not self._gazetteer_kind(t.norm) - {"person"}
 
