@@ -96,8 +96,12 @@ def _refuse_markup(text: str, path: Path) -> None:
                                     "or `tei-encoder validate` to check it")
 
 
-def store_output(res: FileResult, data: bytes, out_dir: Path, manifest: Manifest, force: bool = False) -> FileResult:
-    """Write ``data`` as out_dir/<stem>.xml unless it is already there or an editor changed that file."""
+def store_output(res: FileResult, data: bytes, out_dir: Path, manifest: Manifest, force: bool = False,
+                 write=None) -> FileResult:
+    """Write ``data`` as out_dir/<stem>.xml unless it is already there or an editor changed that file.
+
+    ``write(path, data)`` does the writing (default: ``atomic_write`` now; the build hands it to a
+    background writer)."""
     name = f"{Path(res.source).stem}.xml"
     target = out_dir / name
     res.output = str(target)
@@ -108,7 +112,7 @@ def store_output(res: FileResult, data: bytes, out_dir: Path, manifest: Manifest
     if not force and manifest.hand_edited(name):
         res.status = "skipped-hand-edited"
         return res
-    atomic_write(target, data)
+    (write or atomic_write)(target, data)
     manifest.record(name, data)
     res.status = "written"
     return res

@@ -18,6 +18,7 @@ what is missing or whose inputs changed.
 """
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ import click
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
 from .terminal import progress_wanted
-from .fileio import Manifest, atomic_write, remove_stale_temporaries, sha256
+from .fileio import BackgroundWriter, Manifest, atomic_write, remove_stale_temporaries, sha256
 from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
                           referenced_ids, register_snapshot, sha)
 from .parallel import DaskExecutor, InlineExecutor, PoolExecutor, default_jobs, worker_state
@@ -298,6 +299,7 @@ class Build:
         self.register_fp = sha(json.dumps(self.snapshot, sort_keys=True))
         self.stats: list[StageStats] = []
         self.failed_docs = 0
+        self.writer = BackgroundWriter()  # files are written while the next results come in
 
     def _bar(self, label: str, total: int) -> Progress:
         return Progress(label, total, self.cfg.progress)
@@ -348,11 +350,16 @@ class Build:
             else:
                 res, data = value
                 if data is not None:
-                    store_output(res, data, out, tei_manifest, self.cfg.force)
+                    handed: list = []
+                    store_output(res, data, out, tei_manifest, self.cfg.force,
+                                 write=lambda path, data: handed.append((path, data)))
                     if res.status != "skipped-hand-edited":
-                        rec = dict(res.as_dict(), status="written")
-                        self.manifest.put("encode", src.stem, key,
-                                          {"result": rec, "ids": referenced_ids(data)})
+                        record = functools.partial(self.manifest.put, "encode", src.stem, key, {
+                            "result": dict(res.as_dict(), status="written"), "ids": referenced_ids(data)})
+                        if handed:
+                            self.writer.write(*handed[0], then=record)  # recorded once it is on disk
+                        else:
+                            record()
             if res.status == "failed":
                 st.failed += 1
                 bar.echo(f"error: {res.error}")
@@ -362,6 +369,7 @@ class Build:
             results[i] = res
             bar.step()
         bar.close()
+        self.writer.flush()
         tei_manifest.save()
         self.manifest.set_meta("register", self.snapshot)
         self.manifest.commit()
@@ -525,8 +533,8 @@ class Build:
                                             warm_site, (spec,)):
             d, params, key = todo_p[j]
             if ok:
-                _write(out / "doc" / f"{d.name}.html", value)
-                self.manifest.put("page", d.name, key)
+                self.writer.write(out / "doc" / f"{d.name}.html", value.encode("utf-8"),
+                                  then=functools.partial(self.manifest.put, "page", d.name, key))
             else:
                 failed.add(d.name)
                 errors.append(value if value.startswith(str(d.path)) else f"{d.path}: {value}")
@@ -536,7 +544,8 @@ class Build:
         bar.close()
         for d in docs:
             if d.name not in failed:
-                _copy_if_changed(d.path, out / "tei" / f"{d.name}.xml")
+                _copy_if_changed(d.path, out / "tei" / f"{d.name}.xml", self.writer.write)
+        self.writer.flush()
         written = [d for d in docs if d.name not in failed]
         if failed:  # neighbours of a failed page: render them again so prev/next skip it
             neighbours = set()
@@ -612,8 +621,8 @@ class Build:
             name, path, key = todo[j]
             if ok:
                 data, n = value
-                atomic_write(out / f"{name}.pdf", data)
-                self.manifest.put("pdf", name, key, {"pages": n})
+                self.writer.write(out / f"{name}.pdf", data,
+                                  then=functools.partial(self.manifest.put, "pdf", name, key, {"pages": n}))
                 good.append((name, path, key))
                 pages += n
             else:
@@ -622,6 +631,7 @@ class Build:
                 self.manifest.forget("pdf", name)
             bar.step()
         bar.close()
+        self.writer.flush()
         st.extra["pages"] = sum(records.get(n, (None, {}))[1].get("pages", 0) for n, _, _ in good)
         if self.cfg.volume and good:
             good.sort(key=lambda g: str(g[1]))
@@ -644,15 +654,18 @@ class Build:
         return 1 if errors else 0
 
     def close(self) -> None:
-        self.manifest.close()
-        self.runner.close()
+        try:
+            self.writer.close()
+        finally:
+            self.manifest.close()
+            self.runner.close()
 
 
-def _copy_if_changed(src: Path, dst: Path) -> None:
+def _copy_if_changed(src: Path, dst: Path, write=atomic_write) -> None:
     data = src.read_bytes()
     if dst.exists() and dst.stat().st_size == len(data) and dst.read_bytes() == data:
         return
-    atomic_write(dst, data)
+    write(dst, data)
 
 
 def run_build(cfg: BuildConfig, later_steps=()) -> int:
