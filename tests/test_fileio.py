@@ -1,0 +1,31 @@
+"""The background writer the build uses: files land whole, callbacks follow their file, errors surface."""
+from __future__ import annotations
+
+import pytest
+
+from tei_encoder.fileio import BackgroundWriter
+
+
+def test_callback_runs_after_its_file_is_on_disk(tmp_path):
+    seen = []
+    w = BackgroundWriter(max_pending=2)
+    for i in range(20):
+        path = tmp_path / f"f{i}.xml"
+        w.write(path, b"<x>%d</x>" % i, then=lambda p=path, i=i: seen.append((i, p.read_bytes())))
+    w.flush()
+    assert sorted(seen) == [(i, b"<x>%d</x>" % i) for i in range(20)]
+    assert not list(tmp_path.glob(".*.tmp"))
+    w.close()
+
+
+def test_failed_write_is_raised_in_the_callers_thread_and_not_recorded(tmp_path):
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    recorded = []
+    w = BackgroundWriter()
+    w.write(tmp_path / "blocker" / "page.html", b"x", then=lambda: recorded.append("page"))
+    with pytest.raises(OSError):
+        w.flush()
+    assert recorded == []
+    w.write(tmp_path / "ok.html", b"y", then=lambda: recorded.append("ok"))
+    w.close()
+    assert recorded == ["ok"] and (tmp_path / "ok.html").read_bytes() == b"y"
