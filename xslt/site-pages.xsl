@@ -15,8 +15,12 @@
       <unknown kind="person" text="Name"><in doc="name"/></unknown>
     </site>
 
-  $page picks the page: index | persons | places | orgs | chronology.
-  Documents arrive already in chronological order.
+  $page picks the template: index | persons | places | orgs | chronology | mentions.
+  Documents arrive already in chronological order. A large edition's pages come in parts
+  (tei_encoder/overview.py): /site/@total counts the whole edition, <pager><part href label
+  current/></pager> lists the parts, doc[@here = 'no'] only carries events for the chronology,
+  entry/@docs counts the documents that mention the entry, entry/listed/@doc names those listed
+  here (the first ones) and entry/@more the page that lists them all.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -41,6 +45,7 @@
     <xsl:choose>
       <xsl:when test="$page = 'index'"><xsl:call-template name="index"/></xsl:when>
       <xsl:when test="$page = 'chronology'"><xsl:call-template name="chronology"/></xsl:when>
+      <xsl:when test="$page = 'mentions'"><xsl:call-template name="mentions"/></xsl:when>
       <xsl:when test="map:contains($kinds, $page)" xmlns:map="http://www.w3.org/2005/xpath-functions/map">
         <xsl:call-template name="register">
           <xsl:with-param name="info" select="$kinds($page)"/>
@@ -53,16 +58,37 @@
   </xsl:template>
 
   <!-- ================================================================ index -->
+  <xsl:variable name="total" as="xs:integer" select="(/site/@total ! xs:integer(.), count(/site/doc))[1]"/>
+
+  <!-- The parts of a long list: links to every part, the current one marked. -->
+  <xsl:template name="pager">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:if test="/site/pager/part[2]">
+      <nav class="pager" aria-label="{$label}">
+        <ol>
+          <xsl:for-each select="/site/pager/part">
+            <li><a href="{@href}">
+              <xsl:if test="@current = 'yes'"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
+              <xsl:value-of select="@label"/></a></li>
+          </xsl:for-each>
+        </ol>
+      </nav>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="index">
     <xsl:variable name="docs" select="/site/doc"/>
     <xsl:call-template name="site:page">
-      <xsl:with-param name="title" select="'Documents'"/>
+      <xsl:with-param name="title" select="if (/site/pager) then concat('Documents ', /site/@first, '–', /site/@last) else 'Documents'"/>
       <xsl:with-param name="current" select="'index'"/>
-      <xsl:with-param name="description" select="concat(count($docs), ' documents in chronological order')"/>
+      <xsl:with-param name="description" select="concat($total, ' documents in chronological order')"/>
       <xsl:with-param name="content">
         <h1>Documents</h1>
-        <p class="lead"><xsl:value-of select="count($docs)"/> documents in chronological order, with their
-          date, title, summary and archive. Filter them by year, archive or person.</p>
+        <p class="lead"><xsl:value-of select="$total"/> documents in chronological order, with their
+          date, title, summary and archive. Filter them by year, archive or person.
+          <xsl:if test="/site/pager">This page lists documents <xsl:value-of select="/site/@first"/>–<xsl:value-of
+            select="/site/@last"/>; the filters apply to this page.</xsl:if></p>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Pages of documents'"/></xsl:call-template>
         <form class="filters" id="filters" aria-label="Filter documents" hidden="">
           <div class="field">
             <label for="f-year">Year</label>
@@ -122,6 +148,7 @@
           </xsl:for-each>
         </ol>
         <p class="no-results" id="no-results" hidden="">No document matches these filters.</p>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Pages of documents (end)'"/></xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -145,13 +172,13 @@
       <xsl:with-param name="current" select="$page"/>
       <xsl:with-param name="content">
         <h1><xsl:value-of select="$info('title')"/></h1>
+        <xsl:variable name="cited" select="$entries[if (@docs) then @docs != '0' else exists(key('mentions', concat(@kind, '|', @id)))]"/>
         <p class="lead">
-          The <xsl:value-of select="count($entries[key('mentions', concat(@kind, '|', @id))])"/> entries of the
+          The <xsl:value-of select="count($cited)"/> entries of the
           edition's register that the documents mention, with the names the sources use, authority records, and
           every document that mentions the <xsl:value-of select="$info('one')"/>; then the other
-          <xsl:value-of select="count($entries[not(key('mentions', concat(@kind, '|', @id)))])"/> entries of the register.
+          <xsl:value-of select="count($entries) - count($cited)"/> entries of the register.
         </p>
-        <xsl:variable name="cited" select="$entries[key('mentions', concat(@kind, '|', @id))]"/>
         <xsl:variable name="others" select="$entries except $cited"/>
         <xsl:if test="$cited">
           <nav class="letters" aria-label="Jump to letter">
@@ -207,6 +234,9 @@
                     <a href="{$d/@href}"><xsl:value-of select="$d/title"/></a>
                     <xsl:if test="position() != last()">; </xsl:if>
                   </xsl:for-each>
+                  <xsl:if test="@count and xs:integer(@count) gt count(in)">
+                    <xsl:text>; and </xsl:text><xsl:value-of select="xs:integer(@count) - count(in)"/> more documents
+                  </xsl:if>
                 </li>
               </xsl:for-each>
             </ul>
@@ -217,7 +247,7 @@
   </xsl:template>
 
   <xsl:template match="entry">
-    <xsl:variable name="docs" select="key('mentions', concat(@kind, '|', @id))"/>
+    <xsl:variable name="docs" select="if (listed) then key('doc', listed/@doc) else key('mentions', concat(@kind, '|', @id))"/>
     <xsl:variable name="id" select="@id"/>
     <xsl:variable name="kind" select="@kind"/>
     <article class="entry entry-{@kind}" id="{@id}" aria-labelledby="h-{@id}">
@@ -248,9 +278,10 @@
           </xsl:for-each>
         </p>
       </xsl:if>
+      <xsl:variable name="n-docs" select="(@docs ! xs:integer(.), count($docs))[1]"/>
       <xsl:choose>
         <xsl:when test="$docs">
-          <p class="mentioned-label">Mentioned in <xsl:value-of select="count($docs)"/> document<xsl:if test="count($docs) != 1">s</xsl:if>:</p>
+          <p class="mentioned-label">Mentioned in <xsl:value-of select="$n-docs"/> document<xsl:if test="$n-docs != 1">s</xsl:if>:</p>
           <ul class="mentions">
             <xsl:for-each select="$docs">
               <li>
@@ -261,6 +292,10 @@
               </li>
             </xsl:for-each>
           </ul>
+          <xsl:if test="@more and $n-docs gt count($docs)">
+            <p class="more"><a href="{@more}">All <xsl:value-of select="$n-docs"/> documents that mention
+              <xsl:value-of select="site:pref(.)"/></a></p>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise><p class="mentioned-label none">Not mentioned in the documents of this edition.</p></xsl:otherwise>
       </xsl:choose>
@@ -270,7 +305,7 @@
   <!-- =========================================================== chronology -->
   <xsl:template name="chronology">
     <xsl:variable name="items" as="element()*">
-      <xsl:for-each select="/site/doc[@date != ''] | /site/doc/event">
+      <xsl:for-each select="/site/doc[@date != ''][not(@here = 'no')] | /site/doc/event">
         <item when="{if (self::doc) then @date else @when}" kind="{if (self::doc) then 'doc' else 'event'}"/>
       </xsl:for-each>
     </xsl:variable>
@@ -281,7 +316,8 @@
         <h1>Chronology</h1>
         <p class="lead">The documents by their date, and the events they mention by the dates given in the text,
           year by year.</p>
-        <xsl:variable name="all" select="/site/doc[@date != ''] | /site/doc/event[@when != '']"/>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Years of the chronology'"/></xsl:call-template>
+        <xsl:variable name="all" select="/site/doc[@date != ''][not(@here = 'no')] | /site/doc/event[@when != '']"/>
         <xsl:variable name="years" as="xs:string*">
           <xsl:for-each select="distinct-values($all ! substring(if (self::doc) then @date else @when, 1, 4))">
             <xsl:sort select="."/>
@@ -331,6 +367,33 @@
             </ul>
           </section>
         </xsl:if>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Years of the chronology (end)'"/></xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ============================================= all documents of one entry -->
+  <xsl:template name="mentions">
+    <xsl:variable name="e" select="/site/entry[1]"/>
+    <xsl:call-template name="site:page">
+      <xsl:with-param name="title" select="concat(site:pref($e), ': documents ', /site/pager/part[@current = 'yes']/@label)"/>
+      <xsl:with-param name="current" select="string(/site/@kind-page)"/>
+      <xsl:with-param name="content">
+        <p class="back"><a href="{$e/@page}#{$e/@id}">← <xsl:value-of select="site:pref($e)"/> in the register</a></p>
+        <h1>Documents that mention <xsl:value-of select="site:pref($e)"/></h1>
+        <p class="lead"><xsl:value-of select="$total"/> documents, in chronological order.</p>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Pages of documents'"/></xsl:call-template>
+        <ol class="mentions" start="{/site/@first}">
+          <xsl:for-each select="/site/doc">
+            <li>
+              <a href="{@href}"><xsl:value-of select="title"/></a>
+              <xsl:if test="@date != ''"><xsl:text> (</xsl:text><time datetime="{@date}"><xsl:value-of select="@date-label"/></time>)</xsl:if>
+              <xsl:variable name="n" select="sum(mention[@kind = $e/@kind][@id = $e/@id]/@n)"/>
+              <xsl:if test="$n gt 1"><span class="times"><xsl:text>, </xsl:text><xsl:value-of select="$n"/> times</span></xsl:if>
+            </li>
+          </xsl:for-each>
+        </ol>
+        <xsl:call-template name="pager"><xsl:with-param name="label" select="'Pages of documents (end)'"/></xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

@@ -41,7 +41,7 @@ STAGE_CODE = {
     "validate": ["validation", "../../schemas"],
     "summary": ["site.py", "validation/xmlsafe.py"],
     "page": ["site.py", "validation/xmlsafe.py", "../../xslt/tei2html.xsl", "../../xslt/common.xsl"],
-    "pages": ["site.py", "../../xslt/site-pages.xsl", "../../xslt/common.xsl"],
+    "pages": ["site.py", "overview.py", "../../xslt/site-pages.xsl", "../../xslt/common.xsl"],
     "pdf": ["pdf.py", "../../xslt/tei2print.xsl", "../../xslt/tei2print.css", "../../xslt/common.xsl"],
 }
 

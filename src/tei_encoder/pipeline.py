@@ -456,8 +456,9 @@ class Build:
 
     # -------------------------------------------------------------- 3. site
     def site(self, files, out: Path) -> int:
-        from .site import OVERVIEW_PAGES, XSLT_DIR, SiteError, _safe_name, _summary_xml, _write, load_register, \
-            overview_pages, page_params
+        from .overview import fingerprint as overview_fingerprint
+        from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, overview_pages, page_params, \
+            remove_stale_overview_pages
         t0 = time.perf_counter()
         st = StageStats("site", total=len(files))
         errors: list[str] = []
@@ -562,27 +563,32 @@ class Build:
                     _write(out / "doc" / f"{d.name}.html", value)
                 self.manifest.forget("page", d.name)  # its key assumed the failed neighbour
         # d. overview pages from the summaries
-        xml = _summary_xml(written, register)
-        key = sha(code_fingerprint("pages"), sha256(xml.encode("utf-8")))
+        key = sha(code_fingerprint("pages"), overview_fingerprint(written, register))
+        made = set(self.manifest.get_meta("overview-pages") or ())
         if self.cfg.force or self.manifest.get_meta("overview") != key or \
-                not all((out / f"{p}.html").exists() for p in OVERVIEW_PAGES):
+                not made or not all((out / f"{p}.html").exists() for p in made):
             from .site import Stylesheets
             sheets = Stylesheets()
             ok_all = True
+            made = set()
             for page, html in overview_pages(sheets, written, register, XSLT_DIR):
+                made.add(page)
                 if isinstance(html, SiteError):
                     errors.append(str(html))
                     click.echo(f"error: {html}", err=True)
                     ok_all = False
                 else:
                     _write(out / f"{page}.html", html)
+            remove_stale_overview_pages(out, made)
             self.manifest.set_meta("overview", key if ok_all else None)
+            self.manifest.set_meta("overview-pages", sorted(made))
+        st.extra["overview_pages"] = len(made)
         self.manifest.commit()
         st.redone, st.failed = len(todo_p), len(errors)  # pages; summaries redone are in extra
         st.seconds = time.perf_counter() - t0
         st.extra.update(summaries=len(todo), pages=len(todo_p))
         self.stats.append(st)
-        click.echo(f"site: {len(written)} documents, {len(written) + len(OVERVIEW_PAGES)} pages in {out}/ "
+        click.echo(f"site: {len(written)} documents, {len(written) + len(made)} pages in {out}/ "
                    f"({st.seconds:.1f} s); {len(errors)} failed", err=True)
         return 1 if errors else 0
 

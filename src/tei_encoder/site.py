@@ -347,41 +347,6 @@ def summarise(tree: etree._ElementTree, name: str, path: Path, register_ids: dic
     return s
 
 
-def _summary_xml(docs: list[DocSummary], register: Register) -> str:
-    out = ["<site>"]
-    for d in docs:
-        out.append(f"<doc name={quoteattr(d.name)} href={quoteattr(d.href)} tei={quoteattr('tei/' + d.name + '.xml')} "
-                   f"date={quoteattr(d.date)} date-label={quoteattr(format_date(d.date))} "
-                   f"year={quoteattr(d.date[:4] if d.date else '')} archive={quoteattr(d.archive)}>")
-        out.append(f"<title>{escape(d.title)}</title><abstract>{escape(d.abstract)}</abstract>"
-                   f"<citation>{escape(d.citation)}</citation>")
-        for (kind, eid), n in sorted(d.mentions.items()):
-            out.append(f"<mention kind={quoteattr(kind)} id={quoteattr(eid)} n='{n}'/>")
-        for iso, label, ctx in d.events:
-            out.append(f"<event when={quoteattr(iso)} label={quoteattr(label)}>{escape(ctx)}</event>")
-        out.append("</doc>")
-    for e in register.entries:
-        out.append(f"<entry kind={quoteattr(e.kind)} id={quoteattr(e.id)} page={quoteattr(e.page)}>")
-        for t, n, lang in e.names:
-            out.append(f"<name type={quoteattr(t)} lang={quoteattr(lang)}>{escape(n)}</name>")
-        out.append(f"<desc>{escape(e.desc)}</desc><life>{escape(e.life)}</life>"
-                   f"<occupation>{escape(e.occupation)}</occupation>")
-        for t, v in e.idnos:
-            link = authority_link(t, v)
-            if link:
-                out.append(f"<idno type={quoteattr(t)} label={quoteattr(link[0])} href={quoteattr(link[1])}>{escape(v)}</idno>")
-        out.append("</entry>")
-    unknown: dict[tuple[str, str], list[str]] = {}
-    for d in docs:
-        for kind, txt in d.unknown:
-            unknown.setdefault((kind, txt), []).append(d.name)
-    for (kind, txt), names in sorted(unknown.items()):
-        out.append(f"<unknown kind={quoteattr(kind)} text={quoteattr(txt)}>"
-                   + "".join(f"<in doc={quoteattr(n)}/>" for n in names) + "</unknown>")
-    out.append("</site>")
-    return "".join(out)
-
-
 # --------------------------------------------------------------------------- Saxon
 
 _PROC = None
@@ -479,9 +444,6 @@ def _write(path: Path, text: str) -> None:
 # Per-document entry points: build_site below runs them in turn; the parallel and
 # incremental build (tei_encoder.pipeline) runs them in worker processes.
 
-OVERVIEW_PAGES = ("index", "persons", "places", "orgs", "chronology")
-
-
 def summarise_file(path: Path, register_ids: dict, taken: set[str]) -> DocSummary:
     """Read one TEI file and summarise it; its page name is made unique against ``taken``."""
     tree = _parse(path)
@@ -534,13 +496,23 @@ def render_document(sheets: "Stylesheets", path: Path, params: dict[str, str], r
 
 
 def overview_pages(sheets: "Stylesheets", docs: list[DocSummary], register: Register, xslt_dir: Path = XSLT_DIR):
-    """(page, html or SiteError) for the index, register and chronology pages, from the summaries."""
-    summary_node = sheets.proc.parse_xml(xml_text=_summary_xml(docs, register))
-    for page in OVERVIEW_PAGES:
+    """(page name, html or SiteError) for the index, register and chronology pages (and their parts
+    in a large edition: :mod:`tei_encoder.overview`), each from a summary of what it shows."""
+    from .overview import all_pages
+    for page in all_pages(docs, register):
         try:
-            yield page, sheets.render_page(summary_node, page)
+            node = sheets.proc.parse_xml(xml_text=page.xml)
+            yield page.name, sheets.render_page(node, page.template)
         except Exception as exc:
-            yield page, SiteError(f"{xslt_dir / 'site-pages.xsl'}: page {page}: {exc}")
+            yield page.name, SiteError(f"{xslt_dir / 'site-pages.xsl'}: page {page.name}: {exc}")
+
+
+def remove_stale_overview_pages(out: Path, made: set[str]) -> None:
+    """Delete the parts of overview pages a larger edition had and this one no longer makes."""
+    from .overview import is_overview_file
+    for f in out.glob("*.html"):
+        if is_overview_file(f.name) and f.name[:-5] not in made:
+            f.unlink()
 
 
 def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None, out_dir: str | Path, *,
@@ -621,12 +593,15 @@ def build_site(tei_paths: Iterable[str | Path], register_dir: str | Path | None,
     report.documents = len(written)
 
     # 4. overview pages
+    made = set()
     for page, html in overview_pages(sheets, written, register, xslt_dir or XSLT_DIR):
+        made.add(page)
         if isinstance(html, SiteError):
             report.errors.append(str(html))
         else:
             _write(out / f"{page}.html", html)
             report.pages += 1
+    remove_stale_overview_pages(out, made)
     report.pages += report.documents
     report.seconds = time.perf_counter() - t0
     return report

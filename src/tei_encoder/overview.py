@@ -1,0 +1,224 @@
+"""The overview pages (documents, persons, places, organisations, chronology) at any corpus size.
+
+Each page is made by ``xslt/site-pages.xsl`` from a small summary document holding only what
+that page shows, so Saxon never holds the whole edition and no page grows without bound:
+
+- documents: ``index.html``, then ``index-2.html``, … with ``PAGE_DOCS`` documents each (in date
+  order) and a pager naming each page's years;
+- chronology: ``chronology.html``, ``chronology-2.html``, …: whole years, about ``CHRONO_ITEMS``
+  dated documents and events a page;
+- ``persons.html``, ``places.html``, ``orgs.html``: every entry, with the first ``LISTED``
+  documents that mention it; an entry mentioned more often links to ``mentions-KIND-ID.html``
+  (and ``-2``, …), which list all of them, ``PAGE_DOCS`` a page.
+
+An edition of up to ``PAGE_DOCS`` documents gets exactly the five pages it always had.
+"""
+from __future__ import annotations
+
+import hashlib
+from array import array
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+PAGE_DOCS = 1000     # documents on one index or mentions page
+CHRONO_ITEMS = 2000  # dated documents and events on one chronology page (whole years)
+LISTED = 20          # documents listed under an entry on the register pages
+KIND_PAGE = {"person": "persons", "place": "places", "org": "orgs"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One overview page: its file name (without .html), the template and its summary XML."""
+    name: str
+    template: str
+    xml: str
+
+
+def page_name(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}-{n}"
+
+
+# ------------------------------------------------------------------ summary fragments
+
+def _doc_xml(d, *, kinds: tuple[str, ...] | None = None, events: Sequence | None = None, here: bool = True) -> str:
+    from .site import format_date
+    attrs = (f"name={quoteattr(d.name)} href={quoteattr(d.href)} tei={quoteattr('tei/' + d.name + '.xml')} "
+             f"date={quoteattr(d.date)} date-label={quoteattr(format_date(d.date))} "
+             f"year={quoteattr(d.date[:4] if d.date else '')} archive={quoteattr(d.archive)}")
+    if not here:
+        attrs += ' here="no"'
+    out = [f"<doc {attrs}>",
+           f"<title>{escape(d.title)}</title><abstract>{escape(d.abstract)}</abstract>"
+           f"<citation>{escape(d.citation)}</citation>"]
+    for (kind, eid), n in sorted(d.mentions.items()):
+        if kinds is None or kind in kinds:
+            out.append(f"<mention kind={quoteattr(kind)} id={quoteattr(eid)} n='{n}'/>")
+    for iso, label, ctx in (d.events if events is None else events):
+        out.append(f"<event when={quoteattr(iso)} label={quoteattr(label)}>{escape(ctx)}</event>")
+    out.append("</doc>")
+    return "".join(out)
+
+
+def _entry_xml(e, docs: int | None = None, more: str = "", listed: Sequence[str] = ()) -> str:
+    """An entry; ``docs`` counts the documents that mention it, ``listed`` names those shown here."""
+    from .site import authority_link
+    extra = (f" docs='{docs}'" if docs is not None else "") + (f" more={quoteattr(more)}" if more else "")
+    out = [f"<entry kind={quoteattr(e.kind)} id={quoteattr(e.id)} page={quoteattr(e.page)}{extra}>"]
+    out += [f"<listed doc={quoteattr(name)}/>" for name in listed]
+    for t, n, lang in e.names:
+        out.append(f"<name type={quoteattr(t)} lang={quoteattr(lang)}>{escape(n)}</name>")
+    out.append(f"<desc>{escape(e.desc)}</desc><life>{escape(e.life)}</life>"
+               f"<occupation>{escape(e.occupation)}</occupation>")
+    for t, v in e.idnos:
+        link = authority_link(t, v)
+        if link:
+            out.append(f"<idno type={quoteattr(t)} label={quoteattr(link[0])} href={quoteattr(link[1])}>{escape(v)}</idno>")
+    out.append("</entry>")
+    return "".join(out)
+
+
+def _pager(parts: list[tuple[str, str]], current: str) -> str:
+    if len(parts) < 2:
+        return ""
+    return "<pager>" + "".join(f"<part href={quoteattr(n + '.html')} label={quoteattr(label)} "
+                               f"current='{'yes' if n == current else 'no'}'/>" for n, label in parts) + "</pager>"
+
+
+def _site(total: int, body: list[str], extra: str = "") -> str:
+    return f"<site total='{total}'{extra}>" + "".join(body) + "</site>"
+
+
+def _years_label(first: str, last: str) -> str:
+    if not first:
+        return "Undated"
+    return first if first == last else f"{first}–{last or 'undated'}"
+
+
+# ------------------------------------------------------------------ the pages
+
+def index_pages(docs: Sequence, register) -> Iterator[Page]:
+    chunks = [docs[i:i + PAGE_DOCS] for i in range(0, len(docs), PAGE_DOCS)] or [[]]
+    parts = [(page_name("index", k + 1), _years_label(c[0].date[:4] if c else "", c[-1].date[:4] if c else ""))
+             for k, c in enumerate(chunks)]
+    persons = {e.id: e for e in register.entries if e.kind == "person"}
+    for k, chunk in enumerate(chunks):
+        name = parts[k][0]
+        cited = sorted({eid for d in chunk for (kind, eid) in d.mentions if kind == "person" and eid in persons})
+        body = [_doc_xml(d, kinds=("person",), events=()) for d in chunk]
+        body += [_entry_xml(persons[eid]) for eid in cited]
+        first = k * PAGE_DOCS + 1
+        yield Page(name, "index", _site(len(docs), body + [_pager(parts, name)],
+                                        f" first='{first}' last='{first + len(chunk) - 1}'"))
+
+
+def chronology_pages(docs: Sequence) -> Iterator[Page]:
+    per_year: dict[str, int] = {}
+    for d in docs:
+        if d.date:
+            per_year[d.date[:4]] = per_year.get(d.date[:4], 0) + 1
+        for iso, _, _ in d.events:
+            if iso:
+                per_year[iso[:4]] = per_year.get(iso[:4], 0) + 1
+    groups: list[list[str]] = [[]]
+    size = 0
+    for year in sorted(per_year):
+        if groups[-1] and size + per_year[year] > CHRONO_ITEMS:
+            groups.append([])
+            size = 0
+        groups[-1].append(year)
+        size += per_year[year]
+    parts = [(page_name("chronology", k + 1), _years_label(g[0], g[-1]) if g else "Undated")
+             for k, g in enumerate(groups)]
+    for k, years in enumerate(groups):
+        wanted = set(years)
+        body = []
+        for d in docs:
+            listed = bool(d.date) and d.date[:4] in wanted
+            events = [e for e in d.events if e[0] and e[0][:4] in wanted]
+            last_page = k == len(groups) - 1
+            if listed or events or (last_page and not d.date):
+                body.append(_doc_xml(d, kinds=(), events=events, here=listed or not d.date))
+        yield Page(parts[k][0], "chronology", _site(len(docs), body + [_pager(parts, parts[k][0])]))
+
+
+def _documents_by_entry(docs: Sequence) -> dict[tuple[str, str], array]:
+    """(kind, id) -> the indexes of the documents that mention it, in date order (4 bytes each)."""
+    by_entry: dict[tuple[str, str], array] = {}
+    for i, d in enumerate(docs):
+        for key in d.mentions:
+            rows = by_entry.get(key)
+            if rows is None:
+                rows = by_entry[key] = array("I")
+            rows.append(i)
+    return by_entry
+
+
+def register_pages(docs: Sequence, register) -> Iterator[Page]:
+    """The three register pages, then the mentions pages of entries cited more than LISTED times."""
+    by_entry = _documents_by_entry(docs)
+    for kind, base in KIND_PAGE.items():
+        entries = [e for e in register.entries if e.kind == kind]
+        unknown: dict[str, list[int]] = {}
+        unknown_count: dict[str, int] = {}
+        for i, d in enumerate(docs):
+            for k, text in dict.fromkeys(d.unknown):
+                if k == kind:
+                    unknown_count[text] = unknown_count.get(text, 0) + 1
+                    if unknown_count[text] <= LISTED:
+                        unknown.setdefault(text, []).append(i)
+        listed = [by_entry.get((kind, e.id), ())[:LISTED] for e in entries]
+        shown = sorted({i for rows in (*listed, *unknown.values()) for i in rows})
+        body = [_doc_xml(docs[i], kinds=(kind,), events=()) for i in shown]
+        for e, rows in zip(entries, listed):
+            n = len(by_entry.get((kind, e.id), ()))
+            body.append(_entry_xml(e, n, f"mentions-{kind}-{e.id}.html" if n > LISTED else "",
+                                   [docs[i].name for i in rows]))
+        for text, rows in sorted(unknown.items()):
+            body.append(f"<unknown kind={quoteattr(kind)} text={quoteattr(text)} count='{unknown_count[text]}'>"
+                        + "".join(f"<in doc={quoteattr(docs[i].name)}/>" for i in rows) + "</unknown>")
+        yield Page(base, base, _site(len(docs), body))
+        for e in entries:
+            rows = by_entry.get((kind, e.id), ())
+            if len(rows) > LISTED:
+                yield from _mentions_pages(docs, e, kind, rows)
+
+
+def _mentions_pages(docs: Sequence, entry, kind: str, rows) -> Iterator[Page]:
+    base, n = f"mentions-{kind}-{entry.id}", len(rows)
+    chunks = [rows[i:i + PAGE_DOCS] for i in range(0, n, PAGE_DOCS)]
+    parts = [(page_name(base, k + 1), f"{k * PAGE_DOCS + 1}–{k * PAGE_DOCS + len(c)}") for k, c in enumerate(chunks)]
+    for k, chunk in enumerate(chunks):
+        body = [_entry_xml(entry, n), *(_doc_xml(docs[i], kinds=(kind,), events=()) for i in chunk),
+                _pager(parts, parts[k][0])]
+        yield Page(parts[k][0], "mentions",
+                   _site(n, body, f" first='{k * PAGE_DOCS + 1}' kind-page='{KIND_PAGE[kind]}'"))
+
+
+def all_pages(docs: Sequence, register) -> Iterator[Page]:
+    """Every overview page, one at a time (the caller renders and writes each before the next)."""
+    yield from index_pages(docs, register)
+    yield from register_pages(docs, register)
+    yield from chronology_pages(docs)
+
+
+def fingerprint(docs: Sequence, register) -> str:
+    """A hash of everything the overview pages show, without building them."""
+    h = hashlib.sha256(f"{PAGE_DOCS}/{CHRONO_ITEMS}/{LISTED}".encode())
+    for d in docs:
+        h.update(_doc_xml(d).encode("utf-8"))
+        h.update(repr(sorted(set(d.unknown))).encode("utf-8"))
+    for e in register.entries:
+        h.update(_entry_xml(e).encode("utf-8"))
+    return h.hexdigest()
+
+
+def is_overview_file(name: str) -> bool:
+    """An .html file name the overview pages may have written (to remove those no longer made)."""
+    stem = name[:-5] if name.endswith(".html") else ""
+    if stem in ("index", "chronology", *KIND_PAGE.values()):
+        return True
+    for base in ("index-", "chronology-", "mentions-"):
+        if stem.startswith(base):
+            return True
+    return False

@@ -1,0 +1,103 @@
+"""A large edition's overview pages come in parts; every document and event is on exactly one part.
+
+The limits are lowered so that the five documents of tei/ make several parts (the same code runs
+with 1,000 documents a page in a real edition)."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from site_helpers import TEI_DIR, tei_files
+from tei_encoder import overview
+from tei_encoder.site import build_site, check_links
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    monkeypatch.setattr(overview, "PAGE_DOCS", 2)
+    monkeypatch.setattr(overview, "LISTED", 1)
+    monkeypatch.setattr(overview, "CHRONO_ITEMS", 3)
+
+
+def _pages(site: Path, base: str) -> list[Path]:
+    return sorted(site.glob(f"{base}.html")) + sorted(site.glob(f"{base}-*.html"),
+                                                      key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def test_parts_hold_every_document_once_and_link_to_each_other(tmp_path, small_limits):
+    site = tmp_path / "site"
+    report = build_site([TEI_DIR], TEI_DIR / "register", site)
+    assert report.errors == []
+    n = len(tei_files())
+    index = _pages(site, "index")
+    assert len(index) == (n + 1) // 2
+    listed = []
+    for p in index:
+        root = lxml.html.parse(str(p)).getroot()
+        listed += root.xpath("//ol[@id='doc-list']/li//h2/a/@href")
+        pager = root.xpath("//nav[@class='pager'][1]//a")
+        assert [a.get("href") for a in pager] == [q.name for q in index]
+        assert [a.get("href") for a in pager if a.get("aria-current") == "page"] == [p.name]
+        assert f"{n} documents in chronological order" in root.text_content()
+    assert sorted(listed) == sorted(f"doc/{f.stem}.html" for f in tei_files())
+    assert check_links(site, optional_prefixes=("pdf/",)) == []
+
+
+def test_entries_cited_often_link_to_all_their_documents(tmp_path, small_limits):
+    site = tmp_path / "site"
+    build_site([TEI_DIR], TEI_DIR / "register", site)
+    more = [(page, a) for page in ("persons", "places", "orgs")
+            for a in lxml.html.parse(str(site / f"{page}.html")).getroot().xpath("//p[@class='more']/a")]
+    assert more, "some entry is mentioned in more than one document"
+    for page, a in more:
+        entry = a.xpath("ancestor::article[1]")[0]
+        count = int(entry.xpath("string(.//p[@class='mentioned-label'])").split()[2])
+        assert len(entry.xpath(".//ul[@class='mentions']/li")) == 1 < count
+        target = lxml.html.parse(str(site / a.get("href"))).getroot()
+        assert target.xpath("//p[@class='back']/a/@href") == [f"{page}.html#{entry.get('id')}"]
+        parts = target.xpath("//nav[@class='pager'][1]//a/@href") or [a.get("href")]
+        assert len(parts) == (count + 1) // 2 and parts[0] == a.get("href")
+        listed = [h for part in parts for h in lxml.html.parse(str(site / part)).getroot().xpath(
+            "//ol[@class='mentions']/li/a/@href")]
+        assert len(listed) == len(set(listed)) == count
+
+
+def test_chronology_parts_keep_years_whole_and_lose_nothing(tmp_path, small_limits):
+    site = tmp_path / "site"
+    build_site([TEI_DIR], TEI_DIR / "register", site)
+    whole = tmp_path / "whole"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(overview, "CHRONO_ITEMS", 10**6)
+        build_site([TEI_DIR], TEI_DIR / "register", whole)
+    parts = _pages(site, "chronology")
+    assert len(parts) > 1
+
+    def items(paths):
+        found, years = Counter(), []
+        for p in paths:
+            root = lxml.html.parse(str(p)).getroot()
+            years.append({h.get("id") for h in root.xpath("//section[@class='year']/h2")})
+            for li in root.xpath("//ol[@class='timeline']/li"):
+                found[" ".join(li.text_content().split())] += 1
+        return found, years
+
+    found, years = items(parts)
+    assert found == items([whole / "chronology.html"])[0]
+    assert all(not (a & b) for i, a in enumerate(years) for b in years[i + 1:])  # a year is on one part
+
+
+def test_parts_a_smaller_edition_no_longer_makes_are_removed(tmp_path, small_limits):
+    site = tmp_path / "site"
+    build_site([TEI_DIR], TEI_DIR / "register", site)
+    assert (site / "index-2.html").exists()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(overview, "PAGE_DOCS", 1000)
+        mp.setattr(overview, "LISTED", 1000)
+        mp.setattr(overview, "CHRONO_ITEMS", 10**6)
+        build_site([TEI_DIR], TEI_DIR / "register", site)
+    assert sorted(p.name for p in site.glob("*.html")) == [
+        "chronology.html", "index.html", "orgs.html", "persons.html", "places.html"]
+    assert check_links(site, optional_prefixes=("pdf/",)) == []
