@@ -290,3 +290,20 @@ def test_undated_page_and_intact_second_language_block(tmp_path):
     block = x(ru, "//t:div[@type='translation']")[0]
     assert block.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
     assert not x(block, ".//t:damage") and "Делегация" in "".join(block.itertext())
+
+
+def test_two_persons_in_the_readings_of_a_choice_stay_valid(tmp_path):
+    """'Roh Tae-woo [Ri Song Un]': each reading names someone else; the readings stay the choice's
+    children and each holds its own name (a name around <orig> would be invalid TEI)."""
+    src = tmp_path / "choice.txt"
+    src.write_text((SEEDS / "002_adaeb2830212c886.txt").read_text(encoding="utf-8")
+                   .replace("Ri Song-un [Ri Song Un]", "Roh Tae-woo [Ri Song Un]"), encoding="utf-8")
+    out = tmp_path / "tei"
+    assert run(["encode", str(src), "-o", str(out)]).exit_code == 0
+    tree = etree.parse(str(out / "choice.xml"))
+    choice = [c for c in x(tree, "//t:choice") if "Roh Tae-woo" in "".join(c.itertext())][0]
+    assert [etree.QName(c).localname for c in choice] == ["orig", "reg"]
+    assert x(choice, "string(t:orig/t:persName/@ref)").endswith("#roh-tae-woo")
+    assert x(choice, "string(t:reg/t:persName/@ref)").endswith("#ri-song-un")
+    r = CliRunner().invoke(main, ["validate", str(out / "choice.xml")], env={"CI": "true"})
+    assert r.exit_code == 0, r.output

@@ -22,9 +22,11 @@ def _qname(name: str) -> str:
 
 
 # Which element goes outside when two spans cover the same text: a name holds
-# its editorial markup ("<persName><choice>…"), not the other way round.
-NESTING = {"persName": 0, "placeName": 0, "orgName": 0, "date": 1, "measure": 1, "choice": 2, "supplied": 3,
-           "orig": 4, "reg": 4, "ref": 6, "gap": 6, "note": 6}
+# its editorial markup ("<persName><choice>…"), not the other way round; but the
+# readings of a choice stay its children, so a name that is exactly one reading
+# goes inside it ("<choice><orig><persName>Roh Tae-woo</persName></orig><reg>…").
+NESTING = {"orig": -1, "reg": -1, "persName": 0, "placeName": 0, "orgName": 0, "date": 1, "measure": 1,
+           "choice": 2, "supplied": 3, "ref": 6, "gap": 6, "note": 6}
 
 
 def resolve(spans: list[Span]) -> list[Span]:
