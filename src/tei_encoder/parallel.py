@@ -113,20 +113,28 @@ class PoolExecutor:
         return list(getattr(pool, "_processes", {}) or {}) if pool else []
 
     def imap(self, fn, items: Iterable) -> Iterator[tuple[int, bool, Any]]:
-        todo = deque(enumerate(items))
+        """Items are taken from ``items`` only as room frees up in the window: a generator of large
+        items (overview pages) is never held whole."""
+        source = iter(enumerate(items))
+        todo: deque = deque()  # items to submit again after a worker died
         breaks: dict[int, int] = {}
         if self._pool is None:
             self._pool = self._new_pool()
         inflight: dict = {}
-        while todo or inflight:
+        while True:
             try:
-                while todo and len(inflight) < self.window:
-                    i, item = todo.popleft()
+                while len(inflight) < self.window:
+                    nxt = todo.popleft() if todo else next(source, None)
+                    if nxt is None:
+                        break
+                    i, item = nxt
                     inflight[self._pool.submit(_call, fn, item)] = (i, item)
             except BrokenProcessPool:
                 todo.appendleft((i, item))
                 yield from self._recover(inflight, todo, breaks)
                 continue
+            if not inflight:
+                return
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:

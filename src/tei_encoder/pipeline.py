@@ -83,6 +83,8 @@ class Runner:
         self.jobs = jobs or default_jobs()
         self.scheduler = scheduler
         self._dask: DaskExecutor | None = None
+        self._pool: PoolExecutor | None = None
+        self._pool_warm: tuple | None = None
         self.pool_restarts = 0
 
     def describe(self) -> str:
@@ -95,9 +97,9 @@ class Runner:
             self._dask = DaskExecutor(self.scheduler)
         return self._dask
 
-    def run(self, fn, items: list, warm: Callable | None = None, warm_args: tuple = ()):
-        """Yield (index, ok, value) for fn over items."""
-        if not items:
+    def run(self, fn, items, warm: Callable | None = None, warm_args: tuple = ()):
+        """Yield (index, ok, value) for fn over items: a list, or an iterable taken lazily (a pool)."""
+        if isinstance(items, list) and not items:
             return
         if self.scheduler:
             ex = self._dask_executor()
@@ -108,17 +110,28 @@ class Runner:
                     pass
             yield from ex.imap(fn, items)
             return
-        if self.jobs <= 1 or len(items) < SMALL_RUN:
+        if self.jobs <= 1 or (isinstance(items, list) and len(items) < SMALL_RUN):
             yield from InlineExecutor(warm, warm_args).imap(fn, items)
             return
-        ex = PoolExecutor(min(self.jobs, len(items)), warm, warm_args)
-        try:
-            yield from ex.imap(fn, items)
-        finally:
-            self.pool_restarts += ex.restarts
-            ex.close()
+        yield from self._pool_for(warm, warm_args).imap(fn, items)
+
+    def _pool_for(self, warm, warm_args) -> PoolExecutor:
+        """The pool warmed for this stage; the last one is kept, so consecutive runs of one stage (the
+        document pages, then the overview pages) share their workers."""
+        if self._pool is not None and self._pool_warm == (warm, warm_args):
+            return self._pool
+        self._close_pool()
+        self._pool, self._pool_warm = PoolExecutor(self.jobs, warm, warm_args), (warm, warm_args)
+        return self._pool
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self.pool_restarts += self._pool.restarts
+            self._pool.close()
+            self._pool = None
 
     def close(self) -> None:
+        self._close_pool()
         if self._dask is not None:
             self._dask.close()
             self._dask = None
@@ -198,6 +211,20 @@ def page_task(item) -> str:
     spec, path, params = item
     sheets, node = _site_sheets(spec)
     return render_document(sheets, Path(path), params, node)
+
+
+def _recording(items, names: list):
+    """Pass (spec, name, …) items through, keeping each name by its index (results come by index)."""
+    for item in items:
+        names.append(item[1])
+        yield item
+
+
+def overview_task(item) -> str:
+    """One overview page (overview.Page's name, template and summary XML) as HTML."""
+    spec, name, template, xml = item
+    sheets, _ = _site_sheets(spec)
+    return sheets.render_page(sheets.proc.parse_xml(xml_text=xml), template)
 
 
 def _pdf_state(spec: dict):
@@ -456,8 +483,8 @@ class Build:
 
     # -------------------------------------------------------------- 3. site
     def site(self, files, out: Path) -> int:
-        from .overview import fingerprint as overview_fingerprint
-        from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, overview_pages, page_params, \
+        from .overview import all_pages as overview_page_specs, fingerprint as overview_fingerprint
+        from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, page_params, \
             remove_stale_overview_pages
         t0 = time.perf_counter()
         st = StageStats("site", total=len(files))
@@ -567,18 +594,19 @@ class Build:
         made = set(self.manifest.get_meta("overview-pages") or ())
         if self.cfg.force or self.manifest.get_meta("overview") != key or \
                 not made or not all((out / f"{p}.html").exists() for p in made):
-            from .site import Stylesheets
-            sheets = Stylesheets()
             ok_all = True
             made = set()
-            for page, html in overview_pages(sheets, written, register, XSLT_DIR):
-                made.add(page)
-                if isinstance(html, SiteError):
-                    errors.append(str(html))
-                    click.echo(f"error: {html}", err=True)
-                    ok_all = False
+            pages = ((spec, page.name, page.template, page.xml) for page in overview_page_specs(written, register))
+            names: list[str] = []
+            for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,)):
+                made.add(names[j])
+                if ok:
+                    self.writer.write(out / f"{names[j]}.html", html.encode("utf-8"))
                 else:
-                    _write(out / f"{page}.html", html)
+                    errors.append(f"{XSLT_DIR / 'site-pages.xsl'}: page {names[j]}: {html}")
+                    click.echo(f"error: {errors[-1]}", err=True)
+                    ok_all = False
+            self.writer.flush()
             remove_stale_overview_pages(out, made)
             self.manifest.set_meta("overview", key if ok_all else None)
             self.manifest.set_meta("overview-pages", sorted(made))
