@@ -258,3 +258,30 @@ def test_a_build_killed_before_recording_its_files_does_not_take_them_for_hand_e
     r = build(root, corpus, "--jobs", "1")
     assert "edited by hand" not in r.stderr
     assert tree(root) == tree(reference)
+
+
+def test_validation_and_summaries_made_while_encoding_equal_the_stages_own(tmp_path, corpus, reference):
+    """The encode workers validate and summarise each new TEI document in memory; the build manifest
+    must then hold exactly what the validate and site stages make from the written files."""
+    import json
+    import sqlite3
+
+    from tei_encoder.pipeline import summary_task, validate_task
+    db = sqlite3.connect(reference / "tei" / ".tei-encoder-build.sqlite")
+    records = {(stage, name): json.loads(data) for stage, name, data in
+               db.execute("SELECT stage, name, data FROM docs WHERE stage IN ('validate', 'summary')")}
+    files = sorted((reference / "tei").glob("*.xml"))
+    assert len(files) == N_DOCS and len(records) == 2 * N_DOCS
+    spec = {"register_dir": str((reference / "tei" / "register").resolve()), "register_fp": "test"}
+    for f in files:
+        assert records[("validate", f.name)] == validate_task((str(f.resolve()), str(Path("tei") / f.name)))
+        assert records[("summary", f.name)] == summary_task((spec, str(f.resolve())))
+    # a rebuild finds them done; a TEI file changed on disk is validated again by the stage
+    root = tmp_path / "ed"
+    shutil.copytree(reference, root)
+    assert "validate: 24 documents, 0 done, 24 up to date" in build(root, corpus, "--jobs", "1", "-v").stderr
+    edited = files[0].name
+    path = root / "tei" / edited
+    path.write_bytes(path.read_bytes().replace(b"<body>", b"<body><bogus/>", 1))
+    r = build(root, corpus, "--jobs", "1", "-v", check=False)
+    assert "validate: 24 documents, 1 done, 23 up to date, 1 failed" in r.stderr and f"{edited}:" in r.stderr

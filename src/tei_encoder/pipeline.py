@@ -169,10 +169,10 @@ def warm_validate() -> None:
             pass
 
 
-def validate_task(item) -> dict:
+def validate_task(item, data: bytes | None = None) -> dict:
     from .validation.engine import validate_file
     path, shown = item
-    r = validate_file(Path(path))
+    r = validate_file(Path(path), data=data)
     lines = [f"{shown}:{p.line}:{p.column}: {p.severity}: {p.message}"
              for p in r.problems if p.severity in ("error", "warning")]
     return {"status": r.status(), "errors": r.count("error"), "warnings": r.count("warning"), "lines": lines}
@@ -199,11 +199,37 @@ def warm_site(spec: dict) -> None:
     _site_sheets(spec)
 
 
-def summary_task(item) -> dict:
+def summary_task(item, data: bytes | None = None) -> dict:
     from .site import summarise_file
     spec, path = item
-    d = summarise_file(Path(path), _site_state(spec)["ids"], set())
+    d = summarise_file(Path(path), _site_state(spec)["ids"], set(), data)
     return summary_to_dict(d)
+
+
+def encode_ahead_task(item):
+    """encode_task, then the later stages' per-document work on the new TEI while it is in memory:
+    its validation and its site summary, as validate_task and summary_task would make them from
+    the written file (one pass per document instead of three; results the stages then find done)."""
+    spec, source, shown, target, target_shown = item
+    res, data = encode_task((spec, source, shown))
+    ahead: dict = {}
+    if data is not None:
+        try:
+            if "validate" in spec["ahead"]:
+                ahead["validate"] = validate_task((target, target_shown), data)
+            if "summary" in spec["ahead"]:
+                ahead["summary"] = summary_task((spec, target), data)
+        except Exception:  # noqa: BLE001 - the stage itself will do it and report the error
+            pass
+    return res, data, ahead
+
+
+def warm_encode_ahead(spec: dict) -> None:
+    warm_encode(spec)
+    if "validate" in spec["ahead"]:
+        warm_validate()
+    if "summary" in spec["ahead"]:
+        _site_state(spec)
 
 
 def page_task(item) -> str:
@@ -327,6 +353,7 @@ class Build:
         self.stats: list[StageStats] = []
         self.failed_docs = 0
         self.writer = BackgroundWriter()  # files are written while the next results come in
+        self.done_ahead: dict[str, set[str]] = {}  # stage -> documents whose work encode did
 
     def _bar(self, label: str, total: int) -> Progress:
         return Progress(label, total, self.cfg.progress)
@@ -369,20 +396,22 @@ class Build:
                 res.status = "unchanged"
                 results[i] = res
         bar = self._bar("encode", len(todo))
-        items = [(spec, str(src.resolve()), str(src)) for _, src, _ in todo]
-        for j, ok, value in self.runner.run(encode_task, items, warm_encode, (spec,)):
+        spec["ahead"] = self.ahead_stages
+        items = [(spec, str(src.resolve()), str(src), str((out / f"{src.stem}.xml").resolve()),
+                  str(out / f"{src.stem}.xml")) for _, src, _ in todo]
+        for j, ok, value in self.runner.run(encode_ahead_task, items, warm_encode_ahead, (spec,)):
             i, src, key = todo[j]
             if not ok:
                 res = FileResult(source=str(src), status="failed", error=f"{src}: {value}")
             else:
-                res, data = value
+                res, data, ahead = value
                 if data is not None:
                     handed: list = []
                     store_output(res, data, out, tei_manifest, self.cfg.force,
                                  write=lambda path, data: handed.append((path, data)))
                     if res.status != "skipped-hand-edited":
-                        record = functools.partial(self.manifest.put, "encode", src.stem, key, {
-                            "result": dict(res.as_dict(), status="written"), "ids": referenced_ids(data)})
+                        record = functools.partial(self._record_encoded, src.stem, key, dict(
+                            res.as_dict(), status="written"), data, ahead)
                         if handed:
                             self.writer.write(*handed[0], then=record)  # recorded once it is on disk
                         else:
@@ -407,6 +436,23 @@ class Build:
         ordered = [results[i] for i in range(len(sources))]
         self._report(ordered)
         return ordered
+
+    @property
+    def ahead_stages(self) -> tuple[str, ...]:
+        """The later stages whose per-document work the encode workers do while they have the TEI."""
+        return (("validate",) if self.cfg.validate else ()) + (("summary",) if self.cfg.site_dir is not None else ())
+
+    def _record_encoded(self, stem: str, key: str, result: dict, data: bytes, ahead: dict) -> None:
+        """Record a TEI file once it is on disk, with the validation and summary made ahead of their
+        stages, under the keys those stages compute (so they find them done)."""
+        ids = referenced_ids(data)
+        self.manifest.put("encode", stem, key, {"result": result, "ids": ids})
+        if not ahead:
+            return
+        name, h, entries = f"{stem}.xml", sha256(data), entries_key(self.snapshot, ids)
+        for stage, value in ahead.items():
+            self.manifest.put(stage, name, sha(code_fingerprint(stage), h, entries), value)
+            self.done_ahead.setdefault(stage, set()).add(name)
 
     def _report(self, results: list[FileResult]) -> None:
         written = sum(r.status == "written" for r in results)
@@ -447,15 +493,18 @@ class Build:
         records = self.manifest.stage("validate")
         todo = []
         invalid = 0
+        ahead = self.done_ahead.get("validate", set())
         for path, h, ids in files:
             key = sha(code, h, entries_key(self.snapshot, ids))
             rec = records.get(path.name)
-            if not self.cfg.force and rec is not None and rec[0] == key:
+            if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
                 if rec[1]["status"] != "valid":
                     invalid += 1
+                    st.failed += path.name in ahead
                     for line in rec[1]["lines"]:
                         if ": error: " in line:
                             click.echo(line, err=True)
+                st.redone += path.name in ahead   # validated by the encode workers
                 continue
             todo.append((path, key))
         bar = self._bar("validate", len(todo))
@@ -475,7 +524,7 @@ class Build:
             bar.step()
         bar.close()
         self.manifest.commit()
-        st.redone, st.seconds = len(todo), time.perf_counter() - t0
+        st.redone, st.seconds = st.redone + len(todo), time.perf_counter() - t0
         st.extra["invalid"] = invalid
         self.stats.append(st)
         click.echo(f"validate: {len(files)} files, {len(files) - invalid} valid, {invalid} invalid", err=True)
@@ -503,11 +552,12 @@ class Build:
         summaries: dict[str, dict] = {}
         keys = {}
         todo = []
+        ahead = self.done_ahead.get("summary", set())
         for path, h, ids in files:
             key = sha(code_s, h, entries_key(self.snapshot, ids))
             keys[path.name] = (h, ids)
             rec = records.get(path.name)
-            if not self.cfg.force and rec is not None and rec[0] == key:
+            if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
                 summaries[path.name] = rec[1]
             else:
                 todo.append((path, key))
@@ -614,7 +664,7 @@ class Build:
         self.manifest.commit()
         st.redone, st.failed = len(todo_p), len(errors)  # pages; summaries redone are in extra
         st.seconds = time.perf_counter() - t0
-        st.extra.update(summaries=len(todo), pages=len(todo_p))
+        st.extra.update(summaries=len(todo) + len(ahead), pages=len(todo_p))
         self.stats.append(st)
         click.echo(f"site: {len(written)} documents, {len(written) + len(made)} pages in {out}/ "
                    f"({st.seconds:.1f} s); {len(errors)} failed", err=True)

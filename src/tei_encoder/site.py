@@ -80,6 +80,14 @@ def _parse(path: Path) -> etree._ElementTree:
         raise SiteError(str(exc)) from None
 
 
+def _parse_bytes(data: bytes, path: Path) -> etree._ElementTree:
+    from .validation.xmlsafe import parse_untrusted_bytes
+    try:
+        return parse_untrusted_bytes(data, str(path))
+    except Exception as exc:  # TeiInputError carries file:line: message
+        raise SiteError(str(exc)) from None
+
+
 class SiteError(Exception):
     """A document that could not be put on the site; the message names the file."""
 
@@ -444,9 +452,10 @@ def _write(path: Path, text: str) -> None:
 # Per-document entry points: build_site below runs them in turn; the parallel and
 # incremental build (tei_encoder.pipeline) runs them in worker processes.
 
-def summarise_file(path: Path, register_ids: dict, taken: set[str]) -> DocSummary:
-    """Read one TEI file and summarise it; its page name is made unique against ``taken``."""
-    tree = _parse(path)
+def summarise_file(path: Path, register_ids: dict, taken: set[str], data: bytes | None = None) -> DocSummary:
+    """Read one TEI file (or its ``data``, already in memory) and summarise it; its page name is
+    made unique against ``taken``."""
+    tree = _parse(path) if data is None else _parse_bytes(data, path)
     root = tree.getroot()
     if root.tag not in (T + "TEI", T + "teiCorpus"):
         ns = etree.QName(root).namespace or "no namespace"

@@ -20,7 +20,7 @@ from lxml import etree
 from .model import FileResult, Problem
 from .rngfast import load_fast_relaxng
 from .schematron import Schematron, SchematronUnsupported
-from .xmlsafe import TeiInputError, parse_untrusted, resolve_xincludes
+from .xmlsafe import TeiInputError, parse_untrusted, parse_untrusted_bytes, resolve_xincludes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -465,12 +465,16 @@ def _root_check(tree, file: Path, expect_tei: bool) -> list[Problem]:
 
 
 def validate_file(file: Path, schemas: list[SchemaRef] | None = None, *, use_xml_model: bool = True,
-                  max_bytes: int | None = None) -> FileResult:
-    """Validate one file. ``schemas=None`` means the project's schemas plus local xml-model ones."""
+                  max_bytes: int | None = None, data: bytes | None = None) -> FileResult:
+    """Validate one file. ``schemas=None`` means the project's schemas plus local xml-model ones.
+
+    ``data``: the file's bytes when the caller has them already (the build validates a document
+    it has just encoded, before it is written to ``file``); the result is the same as reading it."""
     t0 = time.perf_counter()
     res = FileResult(str(file))
     try:
-        tree = parse_untrusted(file, max_bytes=max_bytes)
+        tree = parse_untrusted(file, max_bytes=max_bytes) if data is None else \
+            parse_untrusted_bytes(data, str(file), max_bytes=max_bytes)
     except TeiInputError as exc:
         res.unreadable = True
         res.problems.append(Problem(exc.line, exc.column, "error", exc.message, "xml", exc.kind))
