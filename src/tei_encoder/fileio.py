@@ -38,6 +38,33 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: str | Path, chunks) -> bool:
+    """Stream ``chunks`` (bytes) into a temporary file beside ``path`` and put it in place, atomically,
+    unless ``path`` already holds the same bytes. For files too large to build in memory."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.is_file() and sha256(path.read_bytes()) == digest.hexdigest():
+            os.unlink(tmp)
+            return False
+        os.replace(tmp, path)
+        return True
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 class BackgroundWriter:
     """Atomic writes on a thread of their own, so the build goes on while the disk syncs.
 

@@ -139,6 +139,15 @@ def mentions_any(text: str, forms: set[str]) -> bool:
 
 # ------------------------------------------------------------------ the manifest
 
+class StageRecords:
+    def __init__(self, db: sqlite3.Connection, stage: str):
+        self.db, self.stage = db, stage
+
+    def get(self, name: str, default=None):
+        row = self.db.execute("SELECT key, data FROM docs WHERE stage=? AND name=?", (self.stage, name)).fetchone()
+        return (row[0], json.loads(row[1])) if row else default
+
+
 class BuildManifest:
     """Per stage and document: the key of the inputs and a little data; plus a few run-wide values."""
 
@@ -159,10 +168,10 @@ class BuildManifest:
     def for_edition(cls, tei_dir: Path) -> "BuildManifest":
         return cls(Path(tei_dir) / BUILD_MANIFEST)
 
-    def stage(self, stage: str) -> dict[str, tuple[str, dict]]:
-        """Every record of a stage: {name: (key, data)} (one query, not one per document)."""
-        rows = self.db.execute("SELECT name, key, data FROM docs WHERE stage=?", (stage,))
-        return {n: (k, json.loads(d)) for n, k, d in rows}
+    def stage(self, stage: str) -> "StageRecords":
+        """A stage's records, looked up one document at a time (``.get(name)`` -> (key, data)):
+        an edition of 100,000 documents is not held in memory."""
+        return StageRecords(self.db, stage)
 
     def put(self, stage: str, name: str, key: str, data: dict | None = None) -> None:
         self.db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?)",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ import click
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
 from .terminal import progress_wanted
-from .fileio import BackgroundWriter, Manifest, atomic_write, remove_stale_temporaries, sha256
+from .fileio import BackgroundWriter, Manifest, atomic_write, remove_stale_temporaries, sha256, write_if_changed
 from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
                           referenced_ids, register_snapshot, sha)
 from .parallel import DaskExecutor, InlineExecutor, PoolExecutor, default_jobs, worker_state
@@ -302,6 +303,45 @@ def summary_from_dict(data: dict, path: Path, name: str):
                       unknown=[tuple(u) for u in data["unknown"]], events=[tuple(e) for e in data["events"]])
 
 
+# ------------------------------------------------------------------ the conversion report
+
+class ReportSpool:
+    """The encode stage's per-document results, kept on disk (a temporary SQLite table) until the
+    conversion report is written in source order: dropped lines and names for review are the bulk
+    of a large build's memory otherwise."""
+
+    def __init__(self):
+        self.db = sqlite3.connect("")  # a private temporary database, deleted when closed
+        self.db.execute("CREATE TABLE r (i INTEGER PRIMARY KEY, line TEXT, data TEXT)")
+        self.counts = {"written": 0, "unchanged": 0, "skipped-hand-edited": 0, "failed": 0}
+        self.total = self.dropped = 0
+
+    def add(self, i: int, res: FileResult) -> None:
+        line = "" if res.status == "failed" else (
+            f"{res.source} -> {res.output} [{res.status}; layout {res.layout}; {len(res.dropped)} dropped; "
+            f"{len(res.unknown_names)} names for review]")
+        self.db.execute("INSERT OR REPLACE INTO r VALUES (?,?,?)",
+                        (i, line, json.dumps(res.as_dict(), indent=1, ensure_ascii=False)))
+        self.counts[res.status] = self.counts.get(res.status, 0) + 1
+        self.total += 1
+        self.dropped += len(res.dropped)
+
+    def lines(self):
+        for (line,) in self.db.execute("SELECT line FROM r WHERE line != '' ORDER BY i"):
+            yield line
+
+    def json_chunks(self, summary: dict):
+        """The report as json.dumps({"files": [...], "summary": summary}, indent=1) would write it."""
+        yield b'{\n "files": ['
+        first = True
+        for (data,) in self.db.execute("SELECT data FROM r ORDER BY i"):
+            yield (("\n" if first else ",\n") + "\n".join("  " + l for l in data.split("\n"))).encode("utf-8")
+            first = False
+        yield (("]" if first else "\n ]") + ',\n "summary": '
+               + "\n".join((" " + l) if k else l for k, l in enumerate(json.dumps(summary, indent=1).split("\n")))
+               + "\n}\n").encode("utf-8")
+
+
 # ------------------------------------------------------------------ the build
 
 @dataclass
@@ -376,7 +416,7 @@ class Build:
         changed_ids, changed_forms = changed_entries(old_snapshot, self.snapshot)
         records = self.manifest.stage("encode")
         tei_manifest = Manifest(out)
-        results: dict[int, FileResult] = {}
+        results = ReportSpool()
         todo: list[tuple[int, Path, str]] = []
         for i, src in enumerate(sources):
             raw = src.read_bytes()
@@ -394,7 +434,7 @@ class Build:
             else:
                 res = FileResult(**{k: v for k, v in rec[1]["result"].items()})
                 res.status = "unchanged"
-                results[i] = res
+                results.add(i, res)
         bar = self._bar("encode", len(todo))
         spec["ahead"] = self.ahead_stages
         items = [(spec, str(src.resolve()), str(src), str((out / f"{src.stem}.xml").resolve()),
@@ -422,7 +462,7 @@ class Build:
             elif res.status == "skipped-hand-edited":
                 bar.echo(f"skipped: {res.output} was edited by hand since it was generated; "
                          "use --force to overwrite it")
-            results[i] = res
+            results.add(i, res)
             bar.step()
         bar.close()
         self.writer.flush()
@@ -433,9 +473,8 @@ class Build:
         st.seconds = time.perf_counter() - t0
         self.stats.append(st)
         self.failed_docs += st.failed
-        ordered = [results[i] for i in range(len(sources))]
-        self._report(ordered)
-        return ordered
+        self._report(results)
+        return results.counts["failed"]
 
     @property
     def ahead_stages(self) -> tuple[str, ...]:
@@ -454,26 +493,16 @@ class Build:
             self.manifest.put(stage, name, sha(code_fingerprint(stage), h, entries), value)
             self.done_ahead.setdefault(stage, set()).add(name)
 
-    def _report(self, results: list[FileResult]) -> None:
-        written = sum(r.status == "written" for r in results)
-        unchanged = sum(r.status == "unchanged" for r in results)
-        skipped = sum(r.status == "skipped-hand-edited" for r in results)
-        failed = sum(r.status == "failed" for r in results)
+    def _report(self, results: "ReportSpool") -> None:
+        c = results.counts
         if self.cfg.verbose:
-            for r in results:
-                if r.status != "failed":
-                    click.echo(f"{r.source} -> {r.output} [{r.status}; layout {r.layout}; {len(r.dropped)} dropped; "
-                               f"{len(r.unknown_names)} names for review]")
-        click.echo(f"{len(results)} transcripts: {written} written, {unchanged} unchanged, "
-                   f"{skipped} skipped (hand-edited), {failed} failed", err=True)
-        data = {"files": [r.as_dict() for r in results],
-                "summary": {"transcripts": len(results), "written": written, "unchanged": unchanged,
-                            "skipped": skipped, "failed": failed,
-                            "dropped": sum(len(r.dropped) for r in results)}}
-        body = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-        target = self.tei_dir / "conversion-report.json"
-        if not target.exists() or target.read_bytes() != body:
-            atomic_write(target, body)
+            for line in results.lines():
+                click.echo(line)
+        click.echo(f"{results.total} transcripts: {c['written']} written, {c['unchanged']} unchanged, "
+                   f"{c['skipped-hand-edited']} skipped (hand-edited), {c['failed']} failed", err=True)
+        summary = {"transcripts": results.total, "written": c["written"], "unchanged": c["unchanged"],
+                   "skipped": c["skipped-hand-edited"], "failed": c["failed"], "dropped": results.dropped}
+        write_if_changed(self.tei_dir / "conversion-report.json", results.json_chunks(summary))
 
     # -------------------------------------------------------------- inputs of the later stages
     def _tei_files(self) -> list[tuple[Path, str, list[str]]]:
@@ -549,7 +578,7 @@ class Build:
         # a. summaries (cached)
         code_s = code_fingerprint("summary")
         records = self.manifest.stage("summary")
-        summaries: dict[str, dict] = {}
+        summarised: set[str] = set()  # the summaries themselves stay in the manifest until needed
         keys = {}
         todo = []
         ahead = self.done_ahead.get("summary", set())
@@ -558,7 +587,7 @@ class Build:
             keys[path.name] = (h, ids)
             rec = records.get(path.name)
             if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
-                summaries[path.name] = rec[1]
+                summarised.add(path.name)
             else:
                 todo.append((path, key))
         bar = self._bar("summarise", len(todo))
@@ -566,7 +595,7 @@ class Build:
                                                   warm_site, (spec,)):
             path, key = todo[j]
             if ok:
-                summaries[path.name] = value
+                summarised.add(path.name)
                 self.manifest.put("summary", path.name, key, value)
             else:
                 errors.append(value if value.startswith(str(path)) else f"{path}: {value}")
@@ -576,9 +605,8 @@ class Build:
         docs = []
         taken: set[str] = set()
         for path, _, _ in files:
-            data = summaries.get(path.name)
-            if data is not None:
-                docs.append(summary_from_dict(data, path, _safe_name(path.stem, taken)))
+            if path.name in summarised:
+                docs.append(summary_from_dict(records.get(path.name)[1], path, _safe_name(path.stem, taken)))
         docs.sort(key=lambda d: d.sort_key)
         # b. assets, register copies
         (out / "doc").mkdir(parents=True, exist_ok=True)
@@ -762,8 +790,7 @@ def run_build(cfg: BuildConfig, later_steps=()) -> int:
     try:
         if cfg.verbose:
             click.echo(f"build: {b.runner.describe()}", err=True)
-        results = b.encode()
-        status |= 1 if any(r.status == "failed" for r in results) else 0
+        status |= 1 if b.encode() else 0
         files = b._tei_files()
         if cfg.validate:
             status |= b.validate(files)
