@@ -81,13 +81,15 @@ def code_fingerprint(stage: str) -> str:
 
 # ------------------------------------------------------------------ the register, entry by entry
 
-REF_ID = re.compile(r'\bref="[^"#]*#([^"\s]+)"')
+# Starts with a literal, so the regex engine can skip ahead to each 'ref="' (a leading \b made it try
+# every byte); the byte before it is checked by hand: an attribute follows white space.
+_REF = re.compile(rb'ref="[^"#]*#([^"\s]+)"')
 
 
 def referenced_ids(tei: bytes) -> list[str]:
     """Register ids a TEI document refers to (from its @ref="…#id" values), sorted."""
-    return sorted(set(m.decode("utf-8", "replace") for m in
-                      re.findall(rb'\bref="[^"#]*#([^"\s]+)"', tei)))
+    return sorted({m.group(1).decode("utf-8", "replace") for m in _REF.finditer(tei)
+                   if m.start() > 0 and tei[m.start() - 1] in b" \t\r\n"})
 
 
 def register_snapshot(register_dir: Path | None) -> dict[str, list]:

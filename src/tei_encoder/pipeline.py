@@ -321,7 +321,7 @@ class ReportSpool:
             f"{res.source} -> {res.output} [{res.status}; layout {res.layout}; {len(res.dropped)} dropped; "
             f"{len(res.unknown_names)} names for review]")
         self.db.execute("INSERT OR REPLACE INTO r VALUES (?,?,?)",
-                        (i, line, json.dumps(res.as_dict(), indent=1, ensure_ascii=False)))
+                        (i, line, json.dumps(res.as_dict(), ensure_ascii=False)))  # C encoder: no indent
         self.counts[res.status] = self.counts.get(res.status, 0) + 1
         self.total += 1
         self.dropped += len(res.dropped)
@@ -331,15 +331,13 @@ class ReportSpool:
             yield line
 
     def json_chunks(self, summary: dict):
-        """The report as json.dumps({"files": [...], "summary": summary}, indent=1) would write it."""
-        yield b'{\n "files": ['
+        """The report, {"files": [...], "summary": {...}}, one file's entry a line."""
+        yield b'{"files": ['
         first = True
         for (data,) in self.db.execute("SELECT data FROM r ORDER BY i"):
-            yield (("\n" if first else ",\n") + "\n".join("  " + l for l in data.split("\n"))).encode("utf-8")
+            yield (("\n" if first else ",\n") + data).encode("utf-8")
             first = False
-        yield (("]" if first else "\n ]") + ',\n "summary": '
-               + "\n".join((" " + l) if k else l for k, l in enumerate(json.dumps(summary, indent=1).split("\n")))
-               + "\n}\n").encode("utf-8")
+        yield ("]" if first else "\n]").encode() + b',\n"summary": ' + json.dumps(summary).encode() + b"}\n"
 
 
 # ------------------------------------------------------------------ the build
@@ -561,30 +559,35 @@ class Build:
 
     # -------------------------------------------------------------- 3. site
     def site(self, files, out: Path) -> int:
-        from .overview import all_pages as overview_page_specs, fingerprint as overview_fingerprint
+        from .overview import all_pages as overview_page_specs, limits as overview_limits
         from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, page_params, \
             remove_stale_overview_pages
         t0 = time.perf_counter()
         st = StageStats("site", total=len(files))
         errors: list[str] = []
         spec = self._spec()
-        try:
-            register = load_register(self.register_dir)
-        except SiteError as exc:
-            from .site import Register
-            errors.append(f"register: {exc}")
-            click.echo(f"error: {errors[-1]}", err=True)
-            register = Register()
+
+        def load_the_register():
+            """Read only when overview pages are made (an unchanged rebuild does not need it)."""
+            try:
+                return load_register(self.register_dir)
+            except SiteError as exc:
+                from .site import Register
+                errors.append(f"register: {exc}")
+                click.echo(f"error: {errors[-1]}", err=True)
+                return Register()
         # a. summaries (cached)
         code_s = code_fingerprint("summary")
         records = self.manifest.stage("summary")
         summarised: set[str] = set()  # the summaries themselves stay in the manifest until needed
+        summary_keys: dict[str, str] = {}
         keys = {}
         todo = []
         ahead = self.done_ahead.get("summary", set())
         for path, h, ids in files:
             key = sha(code_s, h, entries_key(self.snapshot, ids))
             keys[path.name] = (h, ids)
+            summary_keys[path.name] = key
             rec = records.get(path.name)
             if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
                 summarised.add(path.name)
@@ -613,7 +616,7 @@ class Build:
         (out / "tei").mkdir(parents=True, exist_ok=True)
         for f in ("site.css", "site.js"):
             _copy_if_changed(XSLT_DIR / "assets" / f, out / "assets" / f)
-        for f in register.files:
+        for f in sorted(self.register_dir.glob("*.xml")) if self.register_dir else ():
             _copy_if_changed(f, out / "tei" / "register" / f.name)
         # c. one page per document
         code_p = code_fingerprint("page")
@@ -668,12 +671,15 @@ class Build:
                     _write(out / "doc" / f"{d.name}.html", value)
                 self.manifest.forget("page", d.name)  # its key assumed the failed neighbour
         # d. overview pages from the summaries
-        key = sha(code_fingerprint("pages"), overview_fingerprint(written, register))
+        # what the overview pages show follows from the summaries' keys, the page names and the register
+        key = sha(code_fingerprint("pages"), self.register_fp, overview_limits(),
+                  *(f"{d.name}={summary_keys[d.path.name]}" for d in written))
         made = set(self.manifest.get_meta("overview-pages") or ())
         if self.cfg.force or self.manifest.get_meta("overview") != key or \
                 not made or not all((out / f"{p}.html").exists() for p in made):
             ok_all = True
             made = set()
+            register = load_the_register()
             pages = ((spec, page.name, page.template, page.xml) for page in overview_page_specs(written, register))
             names: list[str] = []
             for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,)):
