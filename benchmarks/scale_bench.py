@@ -124,7 +124,12 @@ def main() -> None:
                     cells = []
                     for s in stages:
                         done, secs = r["stages"].get(s, (0, 0.0))
-                        cells.append(f"{done / secs:.0f}/s ({secs:.1f} s)" if done and secs else f"skipped ({secs:.1f} s)")
+                        if done and secs >= 0.05:
+                            cells.append(f"{done / secs:.0f}/s ({secs:.1f} s)")
+                        elif done:
+                            cells.append("done while encoding")
+                        else:
+                            cells.append(f"up to date ({secs:.1f} s)")
                     rate = f"{args.n / r['wall']:.0f}" if label == "first" else "–"
                     peak = " / ".join(map(str, r["peak"]))
                     print(f"| {args.n:,} | {run} | {label} | {' | '.join(cells)} | {r['wall']:.1f} s | {rate} | {peak} |",

@@ -89,6 +89,12 @@ def test_unchanged_rebuild_redoes_nothing_and_force_redoes_all(tmp_path, corpus,
     assert "0 written, 24 unchanged" in r.stderr
     assert "encode: 24 documents, 0 done" in r.stderr and "validate: 24 documents, 0 done" in r.stderr
     assert "site: 24 documents, 0 done" in r.stderr
+    assert "nothing changed" in r.stderr
+    page = sorted((root / "site" / "doc").glob("*.html"))[3]
+    page.unlink()                                # a page gone from the site is made again
+    (root / "site" / "persons.html").unlink()
+    r = build(root, corpus, "--jobs", "1", "-v")
+    assert "site: 24 documents, 1 done" in r.stderr and page.exists() and (root / "site" / "persons.html").exists()
     r = build(root, corpus, "--jobs", "1", "-v", "--force")
     assert "encode: 24 documents, 24 done" in r.stderr
     assert tree(root) == tree(reference)
