@@ -5,7 +5,7 @@ For each corpus size: a corpus from make_corpus.py, a fresh edition with the pro
 then builds with the given executors; for each, the first build and an unchanged rebuild. Prints
 a Markdown table: documents per second per stage (the build's own `-v` lines), wall time, and
 peak resident memory of the main process, of the largest worker and of the whole process tree
-(sampled every 0.5 s from /proc; sampling costs ~1% of a core).
+(sampled every 0.1 s from /proc; sampling costs a few per cent of a core).
 
     .venv/bin/python benchmarks/scale_bench.py 1000 --runs jobs1,jobs2,dask2
     .venv/bin/python benchmarks/scale_bench.py 10000 --runs jobs2 --stages encode,validate,site
@@ -70,7 +70,7 @@ def run_build(edition: Path, corpus: Path, args: list[str]) -> dict:
         while not stop.is_set():
             now = _rss_tree(proc.pid)
             peak[:] = [max(a, b) for a, b in zip(peak, now)]
-            stop.wait(0.5)
+            stop.wait(0.1)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     err = proc.stderr.read()
@@ -83,6 +83,9 @@ def run_build(edition: Path, corpus: Path, args: list[str]) -> dict:
         m = STAGE_LINE.match(line)
         if m:
             stages[m.group(1)] = (int(m.group(3)), float(m.group(4)))
+            pages = re.search(r"; (\d+) pages, ([\d.]+) pages/s", line)
+            if pages:
+                stages["pdf pages"] = (int(pages.group(1)), float(pages.group(1)) / float(pages.group(2)))
     return {"wall": wall, "rc": proc.returncode, "stages": stages, "peak": peak, "tail": err.splitlines()[-3:]}
 
 
@@ -97,7 +100,7 @@ def main() -> None:
     corpus = args.corpus or work / "corpus"
     if not corpus.is_dir() or not any(corpus.iterdir()):
         make_corpus.generate(args.n, corpus)
-    stages = args.stages.split(",")
+    stages = args.stages.split(",") + (["pdf pages"] if "pdf" in args.stages.split(",") else [])
     print(f"| corpus | run | build | {' | '.join(stages)} | wall | docs/s (all stages) | peak RSS MB: main / largest worker / all |")
     print("|---|---|---|" + "---|" * len(stages) + "---|---|---|")
     try:

@@ -369,8 +369,10 @@ class StageStats:
 
     def line(self) -> str:
         rate = self.redone / self.seconds if self.seconds > 0 and self.redone else 0.0
+        made = self.extra.get("pages_made")
+        pages = f"; {made} pages, {made / self.seconds:.1f} pages/s" if made and self.seconds > 0 else ""
         return (f"{self.name}: {self.total} documents, {self.redone} done, {self.total - self.redone} up to date, "
-                f"{self.failed} failed ({self.seconds:.1f} s{f', {rate:.0f}/s' if rate else ''})")
+                f"{self.failed} failed ({self.seconds:.1f} s{f', {rate:.0f}/s' if rate else ''}){pages}")
 
 
 class Build:
@@ -759,6 +761,7 @@ class Build:
                                   then=functools.partial(self.manifest.put, "pdf", name, key, {"pages": n}))
                 good.append((name, path, key))
                 pages += n
+                st.extra["pages_made"] = st.extra.get("pages_made", 0) + n
             else:
                 errors.append(f"error: {path}: cannot render PDF: {value}")
                 bar.echo(errors[-1])
