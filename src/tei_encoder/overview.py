@@ -19,7 +19,6 @@ import re
 from array import array
 from dataclasses import dataclass
 from typing import Iterator, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 PAGE_DOCS = 1000     # documents on one index or mentions page
 CHRONO_ITEMS = 2000  # dated documents and events on one chronology page (whole years)
@@ -81,17 +80,17 @@ def _doc_xml(d, *, kinds: tuple[str, ...] | None = None, events: Sequence | None
 def _entry_xml(e, docs: int | None = None, more: str = "", listed: Sequence[str] = ()) -> str:
     """An entry; ``docs`` counts the documents that mention it, ``listed`` names those shown here."""
     from .site import authority_link
-    extra = (f" docs='{docs}'" if docs is not None else "") + (f" more={quoteattr(more)}" if more else "")
-    out = [f"<entry kind={quoteattr(e.kind)} id={quoteattr(e.id)} page={quoteattr(e.page)}{extra}>"]
-    out += [f"<listed doc={quoteattr(name)}/>" for name in listed]
+    extra = (f" docs='{docs}'" if docs is not None else "") + (f" more={_a(more)}" if more else "")
+    out = [f"<entry kind={_a(e.kind)} id={_a(e.id)} page={_a(e.page)}{extra}>"]
+    out += [f"<listed doc={_a(name)}/>" for name in listed]
     for t, n, lang in e.names:
-        out.append(f"<name type={quoteattr(t)} lang={quoteattr(lang)}>{escape(n)}</name>")
-    out.append(f"<desc>{escape(e.desc)}</desc><life>{escape(e.life)}</life>"
-               f"<occupation>{escape(e.occupation)}</occupation>")
+        out.append(f"<name type={_a(t)} lang={_a(lang)}>{_t(n)}</name>")
+    out.append(f"<desc>{_t(e.desc)}</desc><life>{_t(e.life)}</life>"
+               f"<occupation>{_t(e.occupation)}</occupation>")
     for t, v in e.idnos:
         link = authority_link(t, v)
         if link:
-            out.append(f"<idno type={quoteattr(t)} label={quoteattr(link[0])} href={quoteattr(link[1])}>{escape(v)}</idno>")
+            out.append(f"<idno type={_a(t)} label={_a(link[0])} href={_a(link[1])}>{_t(v)}</idno>")
     out.append("</entry>")
     return "".join(out)
 
@@ -99,7 +98,7 @@ def _entry_xml(e, docs: int | None = None, more: str = "", listed: Sequence[str]
 def _pager(parts: list[tuple[str, str]], current: str) -> str:
     if len(parts) < 2:
         return ""
-    return "<pager>" + "".join(f"<part href={quoteattr(n + '.html')} label={quoteattr(label)} "
+    return "<pager>" + "".join(f"<part href={_a(n + '.html')} label={_a(label)} "
                                f"current='{'yes' if n == current else 'no'}'/>" for n, label in parts) + "</pager>"
 
 
@@ -193,8 +192,8 @@ def register_pages(docs: Sequence, register) -> Iterator[Page]:
             body.append(_entry_xml(e, n, f"mentions-{kind}-{e.id}.html" if n > LISTED else "",
                                    [docs[i].name for i in rows]))
         for text, rows in sorted(unknown.items()):
-            body.append(f"<unknown kind={quoteattr(kind)} text={quoteattr(text)} count='{unknown_count[text]}'>"
-                        + "".join(f"<in doc={quoteattr(docs[i].name)}/>" for i in rows) + "</unknown>")
+            body.append(f"<unknown kind={_a(kind)} text={_a(text)} count='{unknown_count[text]}'>"
+                        + "".join(f"<in doc={_a(docs[i].name)}/>" for i in rows) + "</unknown>")
         yield Page(base, base, _site(len(docs), body))
         for e in entries:
             rows = by_entry.get((kind, e.id), ())
