@@ -147,15 +147,21 @@ def chronology_pages(docs: Sequence) -> Iterator[Page]:
         size += per_year[year]
     parts = [(page_name("chronology", k + 1), _years_label(g[0], g[-1]) if g else "Undated")
              for k, g in enumerate(groups)]
+    group_of = {year: k for k, years in enumerate(groups) for year in years}
+    members = [array("I") for _ in groups]  # one pass: the documents each part shows (undated: the last)
+    for i, d in enumerate(docs):
+        touched = {group_of[iso[:4]] for iso, _, _ in d.events if iso}
+        touched.add(group_of[d.date[:4]] if d.date else len(groups) - 1)
+        for k in sorted(touched):
+            members[k].append(i)
     for k, years in enumerate(groups):
         wanted = set(years)
         body = []
-        for d in docs:
+        for i in members[k]:
+            d = docs[i]
             listed = bool(d.date) and d.date[:4] in wanted
             events = [e for e in d.events if e[0] and e[0][:4] in wanted]
-            last_page = k == len(groups) - 1
-            if listed or events or (last_page and not d.date):
-                body.append(_doc_xml(d, kinds=(), events=events, here=listed or not d.date, full=False))
+            body.append(_doc_xml(d, kinds=(), events=events, here=listed or not d.date, full=False))
         yield Page(parts[k][0], "chronology", _site(len(docs), body + [_pager(parts, parts[k][0])]))
 
 
