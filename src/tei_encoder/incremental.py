@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import sqlite3
 import time
 from pathlib import Path
@@ -88,8 +89,8 @@ _REF = re.compile(rb'ref="[^"#]*#([^"\s]+)"')
 
 def referenced_ids(tei: bytes) -> list[str]:
     """Register ids a TEI document refers to (from its @ref="…#id" values), sorted."""
-    return sorted({m.group(1).decode("utf-8", "replace") for m in _REF.finditer(tei)
-                   if m.start() > 0 and tei[m.start() - 1] in b" \t\r\n"})
+    return sorted({sys.intern(m.group(1).decode("utf-8", "replace")) for m in _REF.finditer(tei)
+                   if m.start() > 0 and tei[m.start() - 1] in b" \t\r\n"})  # interned: one copy per id
 
 
 def register_snapshot(register_dir: Path | None) -> dict[str, list]:

@@ -112,31 +112,65 @@ def _years_label(first: str, last: str) -> str:
     return first if first == last else f"{first}–{last or 'undated'}"
 
 
+def _ref_xml(r, mentions: Sequence[tuple[str, str, int]] = ()) -> str:
+    """A document as a listing shows it (page, title, date), with the given (kind, id, n) mentions."""
+    from .site import format_date
+    return (f"<doc name={_a(r.name)} href={_a(r.href)} date={_a(r.date)} date-label={_a(format_date(r.date))} "
+            f"year={_a(r.date[:4] if r.date else '')}><title>{_t(r.title)}</title>"
+            + "".join(f"<mention kind={_a(k)} id={_a(i)} n='{n}'/>" for k, i, n in mentions) + "</doc>")
+
+
+# ------------------------------------------------------------------ one pass over the summaries
+
+@dataclass
+class Scan:
+    """What the register and chronology pages need to know of every document, from one pass:
+    4-8 bytes a mention, a few per dated item, nothing per document."""
+    by_entry: dict      # (kind, id) -> (array of document indexes, array of mention counts), date order
+    unknown: dict       # kind -> {name as written: [count, array of the first LISTED document indexes]}
+    per_year: dict      # year -> dated documents and events in it
+
+
+def scan(docs: Sequence) -> Scan:
+    by_entry: dict = {}
+    unknown: dict = {kind: {} for kind in KIND_PAGE}
+    per_year: dict[str, int] = {}
+    for i, d in enumerate(docs):
+        for key, n in d.mentions.items():
+            rows = by_entry.get(key)
+            if rows is None:
+                rows = by_entry[key] = (array("I"), array("I"))
+            rows[0].append(i)
+            rows[1].append(n)
+        for kind, text in dict.fromkeys(d.unknown):
+            if kind in unknown:
+                seen = unknown[kind].setdefault(text, [0, array("I")])
+                seen[0] += 1
+                if seen[0] <= LISTED:
+                    seen[1].append(i)
+        for year in [d.date[:4]] * bool(d.date) + [iso[:4] for iso, _, _ in d.events if iso]:
+            per_year[year] = per_year.get(year, 0) + 1
+    return Scan(by_entry, unknown, per_year)
+
+
 # ------------------------------------------------------------------ the pages
 
-def index_pages(docs: Sequence, register) -> Iterator[Page]:
-    chunks = [docs[i:i + PAGE_DOCS] for i in range(0, len(docs), PAGE_DOCS)] or [[]]
-    parts = [(page_name("index", k + 1), _years_label(c[0].date[:4] if c else "", c[-1].date[:4] if c else ""))
-             for k, c in enumerate(chunks)]
+def index_pages(docs: Sequence, refs: Sequence, register) -> Iterator[Page]:
+    bounds = [(a, min(a + PAGE_DOCS, len(docs))) for a in range(0, len(docs), PAGE_DOCS)] or [(0, 0)]
+    parts = [(page_name("index", k + 1), _years_label(refs[a].date[:4] if b > a else "",
+                                                       refs[b - 1].date[:4] if b > a else ""))
+             for k, (a, b) in enumerate(bounds)]
     persons = {e.id: e for e in register.entries if e.kind == "person"}
-    for k, chunk in enumerate(chunks):
+    for k, (a, b) in enumerate(bounds):
+        chunk = [docs[i] for i in range(a, b)]
         name = parts[k][0]
         cited = sorted({eid for d in chunk for (kind, eid) in d.mentions if kind == "person" and eid in persons})
         body = [_doc_xml(d, kinds=("person",), events=()) for d in chunk]
         body += [_entry_xml(persons[eid]) for eid in cited]
-        first = k * PAGE_DOCS + 1
-        yield Page(name, "index", _site(len(docs), body + [_pager(parts, name)],
-                                        f" first='{first}' last='{first + len(chunk) - 1}'"))
+        yield Page(name, "index", _site(len(docs), body + [_pager(parts, name)], f" first='{a + 1}' last='{b}'"))
 
 
-def chronology_pages(docs: Sequence) -> Iterator[Page]:
-    per_year: dict[str, int] = {}
-    for d in docs:
-        if d.date:
-            per_year[d.date[:4]] = per_year.get(d.date[:4], 0) + 1
-        for iso, _, _ in d.events:
-            if iso:
-                per_year[iso[:4]] = per_year.get(iso[:4], 0) + 1
+def chronology_pages(docs: Sequence, per_year: dict[str, int]) -> Iterator[Page]:
     groups: list[list[str]] = [[]]
     size = 0
     for year in sorted(per_year):
@@ -165,64 +199,57 @@ def chronology_pages(docs: Sequence) -> Iterator[Page]:
         yield Page(parts[k][0], "chronology", _site(len(docs), body + [_pager(parts, parts[k][0])]))
 
 
-def _documents_by_entry(docs: Sequence) -> dict[tuple[str, str], array]:
-    """(kind, id) -> the indexes of the documents that mention it, in date order (4 bytes each)."""
-    by_entry: dict[tuple[str, str], array] = {}
-    for i, d in enumerate(docs):
-        for key in d.mentions:
-            rows = by_entry.get(key)
-            if rows is None:
-                rows = by_entry[key] = array("I")
-            rows.append(i)
-    return by_entry
-
-
-def register_pages(docs: Sequence, register) -> Iterator[Page]:
+def register_pages(refs: Sequence, register, found: Scan) -> Iterator[Page]:
     """The three register pages, then the mentions pages of entries cited more than LISTED times."""
-    by_entry = _documents_by_entry(docs)
+    empty = (array("I"), array("I"))
     for kind, base in KIND_PAGE.items():
         entries = [e for e in register.entries if e.kind == kind]
-        unknown: dict[str, list[int]] = {}
-        unknown_count: dict[str, int] = {}
-        for i, d in enumerate(docs):
-            for k, text in dict.fromkeys(d.unknown):
-                if k == kind:
-                    unknown_count[text] = unknown_count.get(text, 0) + 1
-                    if unknown_count[text] <= LISTED:
-                        unknown.setdefault(text, []).append(i)
-        listed = [by_entry.get((kind, e.id), ())[:LISTED] for e in entries]
-        shown = sorted({i for rows in (*listed, *unknown.values()) for i in rows})
-        body = [_doc_xml(docs[i], kinds=(kind,), events=(), full=False) for i in shown]
-        for e, rows in zip(entries, listed):
-            n = len(by_entry.get((kind, e.id), ()))
-            body.append(_entry_xml(e, n, f"mentions-{kind}-{e.id}.html" if n > LISTED else "",
-                                   [docs[i].name for i in rows]))
-        for text, rows in sorted(unknown.items()):
-            body.append(f"<unknown kind={_a(kind)} text={_a(text)} count='{unknown_count[text]}'>"
-                        + "".join(f"<in doc={_a(docs[i].name)}/>" for i in rows) + "</unknown>")
-        yield Page(base, base, _site(len(docs), body))
+        unknown = found.unknown[kind]
+        shown: dict[int, list] = {}            # document index -> its mentions of the entries it is listed for
         for e in entries:
-            rows = by_entry.get((kind, e.id), ())
+            rows, counts = found.by_entry.get((kind, e.id), empty)
+            for i, n in zip(rows[:LISTED], counts[:LISTED]):
+                shown.setdefault(i, []).append((kind, e.id, n))
+        for _, rows in unknown.values():
+            for i in rows:
+                shown.setdefault(i, [])
+        body = [_ref_xml(refs[i], sorted(shown[i])) for i in sorted(shown)]
+        for e in entries:
+            rows = found.by_entry.get((kind, e.id), empty)[0]
+            body.append(_entry_xml(e, len(rows), f"mentions-{kind}-{e.id}.html" if len(rows) > LISTED else "",
+                                   [refs[i].name for i in rows[:LISTED]]))
+        for text, (count, rows) in sorted(unknown.items()):
+            body.append(f"<unknown kind={_a(kind)} text={_a(text)} count='{count}'>"
+                        + "".join(f"<in doc={_a(refs[i].name)}/>" for i in rows) + "</unknown>")
+        yield Page(base, base, _site(len(refs), body))
+        for e in entries:
+            rows, counts = found.by_entry.get((kind, e.id), empty)
             if len(rows) > LISTED:
-                yield from _mentions_pages(docs, e, kind, rows)
+                yield from _mentions_pages(refs, e, kind, rows, counts)
 
 
-def _mentions_pages(docs: Sequence, entry, kind: str, rows) -> Iterator[Page]:
+def _mentions_pages(refs: Sequence, entry, kind: str, rows, counts) -> Iterator[Page]:
     base, n = f"mentions-{kind}-{entry.id}", len(rows)
-    chunks = [rows[i:i + PAGE_DOCS] for i in range(0, n, PAGE_DOCS)]
-    parts = [(page_name(base, k + 1), f"{k * PAGE_DOCS + 1}–{k * PAGE_DOCS + len(c)}") for k, c in enumerate(chunks)]
-    for k, chunk in enumerate(chunks):
-        body = [_entry_xml(entry, n), *(_doc_xml(docs[i], kinds=(kind,), events=(), full=False) for i in chunk),
+    starts = range(0, n, PAGE_DOCS)
+    parts = [(page_name(base, k + 1), f"{a + 1}–{min(n, a + PAGE_DOCS)}") for k, a in enumerate(starts)]
+    for k, a in enumerate(starts):
+        body = [_entry_xml(entry, n),
+                *(_ref_xml(refs[i], [(kind, entry.id, c)]) for i, c in zip(rows[a:a + PAGE_DOCS], counts[a:a + PAGE_DOCS])),
                 _pager(parts, parts[k][0])]
-        yield Page(parts[k][0], "mentions",
-                   _site(n, body, f" first='{k * PAGE_DOCS + 1}' kind-page='{KIND_PAGE[kind]}'"))
+        yield Page(parts[k][0], "mentions", _site(n, body, f" first='{a + 1}' kind-page='{KIND_PAGE[kind]}'"))
 
 
-def all_pages(docs: Sequence, register) -> Iterator[Page]:
-    """Every overview page, one at a time (the caller renders and writes each before the next)."""
-    yield from index_pages(docs, register)
-    yield from register_pages(docs, register)
-    yield from chronology_pages(docs)
+def all_pages(docs: Sequence, register, refs: Sequence | None = None) -> Iterator[Page]:
+    """Every overview page, one at a time (the caller renders and writes each before the next).
+
+    ``docs``: the documents' summaries in date order, a list or a sequence that reads each back
+    when asked (it is read about four times over); ``refs``: the same documents' page, title and
+    date, kept in memory (default: ``docs`` themselves)."""
+    refs = docs if refs is None else refs
+    found = scan(docs)
+    yield from index_pages(docs, refs, register)
+    yield from register_pages(refs, register, found)
+    yield from chronology_pages(docs, found.per_year)
 
 
 def limits() -> str:

@@ -22,6 +22,7 @@ import functools
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -301,6 +302,21 @@ def summary_from_dict(data: dict, path: Path, name: str):
                       citation=data["citation"], abstract=data["abstract"],
                       mentions=Counter({(k, i): n for k, i, n in data["mentions"]}),
                       unknown=[tuple(u) for u in data["unknown"]], events=[tuple(e) for e in data["events"]])
+
+
+class StoredSummaries(Sequence):
+    """The summaries of documents (site.DocRef, in date order) read back from the build manifest
+    one at a time when asked: the overview pages of a large edition without all of them in memory."""
+
+    def __init__(self, refs: list, records):
+        self.refs, self.records = refs, records
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, i: int):
+        r = self.refs[i]
+        return summary_from_dict(self.records.get(r.path.name)[1], r.path, r.name)
 
 
 # ------------------------------------------------------------------ the conversion report
@@ -619,11 +635,11 @@ class Build:
                 bar.echo(f"error: {errors[-1]}")
             bar.step()
         bar.close()
-        docs = []
+        docs = []  # page, title and date of each document: the summaries stay in the manifest
         taken: set[str] = set()
         for path, _, _ in files:
             if path.name in summarised:
-                docs.append(summary_from_dict(records.get(path.name)[1], path, _safe_name(path.stem, taken)))
+                docs.append(summary_from_dict(records.get(path.name)[1], path, _safe_name(path.stem, taken)).ref())
         docs.sort(key=lambda d: d.sort_key)
         # b. assets, register copies
         (out / "doc").mkdir(parents=True, exist_ok=True)
@@ -694,7 +710,9 @@ class Build:
             ok_all = True
             made = set()
             register = load_the_register()
-            pages = ((spec, page.name, page.template, page.xml) for page in overview_page_specs(written, register))
+            summaries = StoredSummaries(written, records)
+            pages = ((spec, page.name, page.template, page.xml)
+                     for page in overview_page_specs(summaries, register, written))
             names: list[str] = []
             for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,)):
                 made.add(names[j])

@@ -258,6 +258,22 @@ class DocSummary:
     def sort_key(self):
         return (0 if self.date else 1, self.date, self.title.lower(), self.name)
 
+    def ref(self) -> "DocRef":
+        return DocRef(self.path, self.name, self.title, self.date)
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """What a listing needs of a document (its page, title and date): a large build keeps these
+    in memory and reads whole summaries back only for the pages that show them."""
+    path: Path
+    name: str
+    title: str
+    date: str
+
+    href = DocSummary.href
+    sort_key = DocSummary.sort_key
+
 
 def _context(date_el) -> str:
     block = date_el
