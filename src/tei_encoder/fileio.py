@@ -76,9 +76,12 @@ class BackgroundWriter:
     there too.
     """
 
-    def __init__(self, max_pending: int = 64):
+    def __init__(self, max_pending: int = 64, max_bytes: int = 16 * 2**20):
         self._todo: queue.Queue = queue.Queue(max_pending)
         self._done: queue.SimpleQueue = queue.SimpleQueue()
+        # bytes handed over and not yet written: a few large overview pages must not pile up in memory
+        self._pending, self._max_bytes = 0, max_bytes
+        self._written = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="tei-encoder-writer", daemon=True)
         self._thread.start()
 
@@ -95,10 +98,17 @@ class BackgroundWriter:
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                 self._done.put((None, exc))
             finally:
+                with self._written:
+                    self._pending -= len(data)
+                    self._written.notify_all()
                 self._todo.task_done()
 
     def write(self, path: str | Path, data: bytes, then: Callable[[], None] | None = None) -> None:
         self.finish_ready()
+        with self._written:
+            while self._pending and self._pending + len(data) > self._max_bytes:
+                self._written.wait()
+            self._pending += len(data)
         self._todo.put((Path(path), data, then))
 
     def finish_ready(self) -> None:

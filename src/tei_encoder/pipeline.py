@@ -22,6 +22,7 @@ import functools
 import json
 import sqlite3
 import time
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -651,26 +652,35 @@ class Build:
         # c. one page per document
         code_p = code_fingerprint("page")
 
+        def page_job(seq, i):
+            """(document, stylesheet parameters, key) of the page of seq[i]."""
+            d = seq[i]
+            params = page_params(d, seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
+            h, ids = keys[d.path.name]
+            return d, params, sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
+
         def page_jobs(seq, only=None):
-            jobs = []
-            for i, d in enumerate(seq):
-                if only is not None and d.name not in only:
-                    continue
-                params = page_params(d, seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
-                h, ids = keys[d.path.name]
-                key = sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
-                jobs.append((d, params, key))
-            return jobs
+            return [page_job(seq, i) for i, d in enumerate(seq) if only is None or d.name in only]
 
         page_records = self.manifest.stage("page")
-        todo_p = [(d, params, key) for d, params, key in page_jobs(docs)
-                  if self.cfg.force or page_records.get(d.name, ("",))[0] != key
-                  or not (out / "doc" / f"{d.name}.html").exists()]
+
+        def stale(job) -> bool:
+            d, _, key = job
+            return self.cfg.force or page_records.get(d.name, ("",))[0] != key or \
+                not (out / "doc" / f"{d.name}.html").exists()
+        # which pages to make, as indexes (4 bytes each); their parameters are made again as they are sent
+        redo = array("I", (i for i in range(len(docs)) if stale(page_job(docs, i))))
+        in_flight: dict[int, tuple] = {}
+
+        def page_items():
+            for j, i in enumerate(redo):
+                d, params, key = in_flight[j] = page_job(docs, i)
+                yield spec, str(d.path.resolve()), params
         failed: set[str] = set()
-        bar = self._bar("html", len(todo_p))
-        for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p, _ in todo_p],
-                                            warm_site, (spec,)):
-            d, params, key = todo_p[j]
+        bar = self._bar("html", len(redo))
+        items = page_items() if len(redo) >= SMALL_RUN else list(page_items())
+        for j, ok, value in self.runner.run(page_task, items, warm_site, (spec,)):
+            d, params, key = in_flight.pop(j)
             if ok:
                 self.writer.write(out / "doc" / f"{d.name}.html", value.encode("utf-8"),
                                   then=functools.partial(self.manifest.put, "page", d.name, key))
@@ -732,9 +742,9 @@ class Build:
         self.manifest.set_meta("site", None if errors else whole)
         self.manifest.set_meta("site-pages", outputs)
         self.manifest.commit()
-        st.redone, st.failed = len(todo_p), len(errors)  # pages; summaries redone are in extra
+        st.redone, st.failed = len(redo), len(errors)  # pages; summaries redone are in extra
         st.seconds = time.perf_counter() - t0
-        st.extra.update(summaries=len(todo) + len(ahead), pages=len(todo_p))
+        st.extra.update(summaries=len(todo) + len(ahead), pages=len(redo))
         self.stats.append(st)
         click.echo(f"site: {len(written)} documents, {len(written) + len(made)} pages in {out}/ "
                    f"({st.seconds:.1f} s); {len(errors)} failed", err=True)
