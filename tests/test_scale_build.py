@@ -291,3 +291,21 @@ def test_validation_and_summaries_made_while_encoding_equal_the_stages_own(tmp_p
     path.write_bytes(path.read_bytes().replace(b"<body>", b"<body><bogus/>", 1))
     r = build(root, corpus, "--jobs", "1", "-v", check=False)
     assert "validate: 24 documents, 1 done, 23 up to date, 1 failed" in r.stderr and f"{edited}:" in r.stderr
+
+
+def test_build_conversion_report_lists_every_transcript_in_source_order(tmp_path, corpus, reference):
+    """The report is spooled to disk while results arrive in any order; it comes out in source order."""
+    import json
+    report = json.loads((reference / "tei" / "conversion-report.json").read_text("utf-8"))
+    sources = [f["source"] for f in report["files"]]
+    assert [Path(s).name for s in sources] == sorted(p.name for p in corpus.iterdir())
+    assert report["summary"] == {"transcripts": N_DOCS, "written": N_DOCS, "unchanged": 0, "skipped": 0,
+                                 "failed": 0, "dropped": sum(len(f.get("dropped", [])) for f in report["files"])}
+    assert all(f["status"] == "written" and f["layout"] for f in report["files"])
+    root = tmp_path / "ed"
+    shutil.copytree(reference, root)
+    build(root, corpus, "--jobs", "2")
+    again = json.loads((root / "tei" / "conversion-report.json").read_text("utf-8"))
+    assert [f["status"] for f in again["files"]] == ["unchanged"] * N_DOCS
+    assert [{k: v for k, v in f.items() if k != "status"} for f in again["files"]] == \
+           [{k: v for k, v in f.items() if k != "status"} for f in report["files"]]
