@@ -101,3 +101,16 @@ def test_parts_a_smaller_edition_no_longer_makes_are_removed(tmp_path, small_lim
     assert sorted(p.name for p in site.glob("*.html")) == [
         "chronology.html", "index.html", "orgs.html", "persons.html", "places.html"]
     assert check_links(site, optional_prefixes=("pdf/",)) == []
+
+
+def test_the_build_makes_the_same_parts_from_summaries_it_reads_back(tmp_path, small_limits):
+    """The build keeps only page, title and date in memory and reads summaries back from its
+    manifest for each overview part: the site must equal the one made from summaries in memory."""
+    from tei_encoder.pipeline import render_html_parallel
+    simple, built = tmp_path / "simple", tmp_path / "built"
+    build_site([TEI_DIR], TEI_DIR / "register", simple)
+    assert render_html_parallel([TEI_DIR], built, TEI_DIR / "register", jobs=1) == 0
+    pages = sorted(p.relative_to(simple) for p in simple.rglob("*.html"))
+    assert len([p for p in pages if p.name.startswith(("index-", "chronology-", "mentions-"))]) > 3
+    assert pages == sorted(p.relative_to(built) for p in built.rglob("*.html"))
+    assert [p for p in pages if (simple / p).read_bytes() != (built / p).read_bytes()] == []
