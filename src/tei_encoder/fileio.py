@@ -21,38 +21,30 @@ MANIFEST = ".tei-encoder-manifest.json"
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    _replace_atomically(path, (data,))
 
 
 def write_if_changed(path: str | Path, chunks) -> bool:
-    """Stream ``chunks`` (bytes) into a temporary file beside ``path`` and put it in place, atomically,
-    unless ``path`` already holds the same bytes. For files too large to build in memory."""
+    """Stream ``chunks`` (bytes) into place, atomically, unless ``path`` already holds the same bytes
+    (then it is left untouched and False is returned). For files too large to build in memory."""
+    return _replace_atomically(path, chunks, keep_same=True)
+
+
+def _replace_atomically(path: str | Path, chunks, keep_same: bool = False) -> bool:
+    """Write a temporary file beside ``path``, sync it, rename it over ``path``; nothing half-written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256() if keep_same else None
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
-                digest.update(chunk)
+                if digest is not None:
+                    digest.update(chunk)
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.is_file() and sha256(path.read_bytes()) == digest.hexdigest():
+        if digest is not None and path.is_file() and sha256(path.read_bytes()) == digest.hexdigest():
             os.unlink(tmp)
             return False
         os.replace(tmp, path)

@@ -435,7 +435,7 @@ class Build:
             self.manifest.put(stage, name, sha(code_fingerprint(stage), h, entries), value)
             self.done_ahead.setdefault(stage, set()).add(name)
 
-    def _report(self, results: "ReportSpool") -> None:
+    def _report(self, results: ReportSpool) -> None:
         c = results.counts
         if self.cfg.verbose:
             for line in results.lines():

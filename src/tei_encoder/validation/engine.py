@@ -295,7 +295,6 @@ _RNG_PATTERNS = [
     (re.compile(r"Element (\S+) has wrong namespace: expecting (\S+)"), "element <{0}> is in the wrong namespace; expected {1}"),
     (re.compile(r"Type (\S+) doesn't allow value '(.*)'"), 'value "{1}" is not a valid {0}'),
     (re.compile(r"Error validating datatype (\S+)"), "a value is not a valid {0}"),
-    (re.compile(r"Element (\S+) failed to validate content"), "<{0}> content is not valid"),
 ]
 
 
