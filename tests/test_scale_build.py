@@ -309,3 +309,43 @@ def test_build_conversion_report_lists_every_transcript_in_source_order(tmp_path
     assert [f["status"] for f in again["files"]] == ["unchanged"] * N_DOCS
     assert [{k: v for k, v in f.items() if k != "status"} for f in again["files"]] == \
            [{k: v for k, v in f.items() if k != "status"} for f in report["files"]]
+
+
+def test_a_page_that_fails_is_left_out_and_its_neighbours_link_past_it(tmp_path, monkeypatch):
+    """A document whose page cannot be rendered: one error naming it, and the rest of the site is
+    exactly the site of the edition without it (neighbours' previous/next links, indexes)."""
+    from tei_encoder import site
+    from tei_encoder.pipeline import render_html_parallel
+    files = sorted((ROOT / "tei").glob("*.xml"))
+    broken = files[2]
+    real = site.render_document
+
+    def render(sheets, path, params, node):
+        if Path(path).name == broken.name:
+            raise site.SiteError(f"{path}: cannot render (test)")
+        return real(sheets, path, params, node)
+    monkeypatch.setattr(site, "render_document", render)
+    assert render_html_parallel(files, tmp_path / "with", REGISTER, jobs=1) == 1
+    monkeypatch.setattr(site, "render_document", real)
+    assert render_html_parallel([f for f in files if f != broken], tmp_path / "without", REGISTER, jobs=1) == 0
+    assert tree(tmp_path / "with") == tree(tmp_path / "without")
+
+
+def test_a_transcript_named_like_the_volume_gets_its_own_pdf(tmp_path):
+    """edition.txt would overwrite the volume edition.pdf: its PDF is edition-document.pdf; a second
+    file already called edition-document gets one error line naming it."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    srcs = tmp_path / "src"
+    srcs.mkdir()
+    shutil.copy(seeds[0], srcs / "edition.txt")
+    shutil.copy(seeds[1], srcs / "edition-document.txt")
+    shutil.copy(seeds[2], srcs / "other.txt")
+    root = edition(tmp_path, "ed")
+    r = subprocess.run([str(EXE), "build", "--seeds", str(srcs), "--tei", "tei", "--stages", "encode,pdf",
+                        "--jobs", "1"], cwd=root, env=dict(os.environ, CI="true"), capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 1
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "edition-document.xml" in errors[0] and "edition.xml" in errors[0], r.stderr
+    assert sorted(p.name for p in (root / "pdf").glob("*.pdf")) == ["edition-document.pdf", "edition.pdf",
+                                                                   "other.pdf"]

@@ -1,9 +1,16 @@
-"""What the build keeps of each document between its stages, small and on disk where it can be.
+"""What the build keeps of each document between its stages, on disk rather than in memory.
 
 - summaries of documents as plain data (what crosses process boundaries and the manifest),
   and a sequence that reads them back from the build manifest only when asked;
+- the edition's TEI files (path, hash, register ids) and the site's documents in date order,
+  in temporary tables of the build manifest's database (``DocFiles``, ``SortedDocs``), and
+  the names of documents whose later stages the encode workers did (``NameSet``): the main
+  process walks them instead of holding lists, so its memory does not grow with the edition;
 - the encode stage's per-document results, spooled to a temporary SQLite table until the
   conversion report is written in source order.
+
+Temporary tables (``temp.…``) belong to one connection and vanish with it; being in the
+manifest's connection, they can be joined with the stored summaries.
 """
 from __future__ import annotations
 
@@ -38,10 +45,11 @@ def summary_from_dict(data: dict, path: Path, name: str):
 
 
 class StoredSummaries(Sequence):
-    """The summaries of documents (site.DocRef, in date order) read back from the build manifest
-    one at a time when asked: the overview pages of a large edition without all of them in memory."""
+    """The summaries of documents (``SortedDocs``, or a list of site.DocRef, in date order) read back
+    from the build manifest when asked: the overview pages of a large edition without all of them
+    in memory."""
 
-    def __init__(self, refs: list, records):
+    def __init__(self, refs, records):
         self.refs, self.records = refs, records
 
     def __len__(self) -> int:
@@ -50,6 +58,133 @@ class StoredSummaries(Sequence):
     def __getitem__(self, i: int):
         r = self.refs[i]
         return summary_from_dict(self.records.get(r.path.name)[1], r.path, r.name)
+
+    def __iter__(self):
+        if isinstance(self.refs, SortedDocs):  # one joined query instead of two lookups a document
+            for path, name, data in self.refs.joined_with(self.records.stage):
+                p = Path(path)
+                yield summary_from_dict(json.loads(data), p, name)
+        else:
+            yield from (self[i] for i in range(len(self)))
+
+
+# ------------------------------------------------------------------ per-document tables
+
+def _temp_table(db: sqlite3.Connection, name: str, columns: str) -> str:
+    """An empty temporary table (emptied, not dropped: SQLite refuses DROP TABLE while any query of
+    the connection is still open, e.g. a generator left half-read)."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+    db.execute(f"DELETE FROM temp.{name}")
+    return f"temp.{name}"
+
+
+class DocFiles(Sequence):
+    """The edition's TEI files in a fixed order: ``(path, hash of its bytes, register ids it refers
+    to)`` by position, as a list of those would give them."""
+
+    def __init__(self, db: sqlite3.Connection, name: str = "files"):
+        self.db = db
+        self.table = _temp_table(db, name, "i INTEGER PRIMARY KEY, path TEXT, hash TEXT, ids TEXT")
+        self._n = 0
+
+    def add(self, path: Path, h: str, ids: list[str]) -> None:
+        self.db.execute(f"INSERT INTO {self.table} VALUES (?,?,?,?)", (self._n, str(path), h, " ".join(ids)))
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int):
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        path, h, ids = self.db.execute(f"SELECT path, hash, ids FROM {self.table} WHERE i=?",
+                                       (i % self._n,)).fetchone()
+        return Path(path), h, ids.split()
+
+    def __iter__(self):
+        for path, h, ids in self.db.execute(f"SELECT path, hash, ids FROM {self.table} ORDER BY i"):
+            yield Path(path), h, ids.split()
+
+
+class SortedDocs(Sequence):
+    """The site's documents in date order (``site.DocSummary.sort_key``) as ``site.DocRef`` by
+    position, each with the hash and register ids of its TEI and the key of its summary
+    (``inputs(i)``). Made by ``SortedDocs.build`` from (DocRef, hash, ids, summary key) rows."""
+
+    COLUMNS = "path, name, title, date, hash, ids, skey"
+
+    def __init__(self, db: sqlite3.Connection, table: str, n: int):
+        self.db, self.table, self._n = db, table, n
+
+    @classmethod
+    def build(cls, db: sqlite3.Connection, rows, name: str = "sorted_docs") -> "SortedDocs":
+        staging = _temp_table(db, name + "_in", "k_undated INT, k_date TEXT, k_title TEXT, file TEXT, " + cls.COLUMNS)
+        db.executemany(f"INSERT INTO {staging} VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       ((0 if r.date else 1, r.date, r.title.lower(), r.path.name, str(r.path), r.name, r.title,
+                         r.date, h, " ".join(ids), skey) for r, h, ids, skey in rows))
+        table = _temp_table(db, name, "seq INTEGER PRIMARY KEY, file TEXT, " + cls.COLUMNS)
+        # SQLite compares text as UTF-8 bytes, which orders like Python's str (by code point); the
+        # page names are unique, so the order is total, as sorting by DocSummary.sort_key gives it
+        db.execute(f"INSERT INTO {table} (file, {cls.COLUMNS}) SELECT file, {cls.COLUMNS} FROM {staging} "
+                   "ORDER BY k_undated, k_date, k_title, name")
+        db.execute(f"DELETE FROM {staging}")
+        n = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return cls(db, table, n)
+
+    def without(self, names: set[str], name: str) -> "SortedDocs":
+        """The same documents, in the same order, less those whose page is named in ``names``."""
+        return SortedDocs.build(self.db, ((r, h, ids, skey) for r, (h, ids, skey) in self.rows()
+                                          if r.name not in names), name)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _row(self, i: int):
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return self.db.execute(f"SELECT {self.COLUMNS} FROM {self.table} WHERE seq=?", (i % self._n + 1,)).fetchone()
+
+    def __getitem__(self, i: int):
+        return _ref(self._row(i))
+
+    def inputs(self, i: int) -> tuple[str, list[str], str]:
+        """(hash of the TEI, register ids it refers to, key of its summary) of document i."""
+        _, _, _, _, h, ids, skey = self._row(i)
+        return h, ids.split(), skey
+
+    def rows(self):
+        for row in self.db.execute(f"SELECT {self.COLUMNS} FROM {self.table} ORDER BY seq"):
+            yield _ref(row), (row[4], row[5].split(), row[6])
+
+    def __iter__(self):
+        return (ref for ref, _ in self.rows())
+
+    def joined_with(self, stage: str):
+        """(path, page name, stored data) of each document's record of ``stage``, in date order."""
+        yield from self.db.execute(f"SELECT s.path, s.name, d.data FROM {self.table} s JOIN docs d "
+                                   "ON d.stage=? AND d.name=s.file ORDER BY s.seq", (stage,))
+
+
+def _ref(row):
+    from .site import DocRef
+    path, name, title, date = row[:4]
+    return DocRef(Path(path), name, title, date)
+
+
+class NameSet:
+    """A set of names kept in a temporary table (``add``, ``in``, ``len``)."""
+
+    def __init__(self, db: sqlite3.Connection, name: str):
+        self.db, self.table = db, _temp_table(db, name, "name TEXT PRIMARY KEY")
+
+    def add(self, name: str) -> None:
+        self.db.execute(f"INSERT OR IGNORE INTO {self.table} VALUES (?)", (name,))
+
+    def __contains__(self, name: str) -> bool:
+        return self.db.execute(f"SELECT 1 FROM {self.table} WHERE name=?", (name,)).fetchone() is not None
+
+    def __len__(self) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
 
 
 # ------------------------------------------------------------------ the conversion report

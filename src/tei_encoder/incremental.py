@@ -48,6 +48,12 @@ STAGE_CODE = {
 
 
 def sha(*parts) -> str:
+    return sha_of(parts)
+
+
+def sha_of(parts) -> str:
+    """sha(*parts) of an iterable taken one part at a time (a generator over the edition's documents
+    is not unpacked into memory)."""
     h = hashlib.sha256()
     for p in parts:
         h.update(p if isinstance(p, bytes) else str(p).encode("utf-8"))
@@ -163,6 +169,7 @@ class BuildManifest:
         self.db.execute("CREATE TABLE IF NOT EXISTS docs (stage TEXT, name TEXT, key TEXT, data TEXT, "
                         "PRIMARY KEY (stage, name))")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS lists (k TEXT, i INTEGER, v TEXT, PRIMARY KEY (k, i))")
         self.db.commit()
         self.commit_every = commit_every
         self._last = time.monotonic()
@@ -192,6 +199,17 @@ class BuildManifest:
     def set_meta(self, k: str, v) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (k, json.dumps(v, sort_keys=True)))
         self._maybe_commit()
+
+    def set_list(self, k: str, values) -> None:
+        """A run-wide list as long as the edition (e.g. every file the site stage made), stored row by row."""
+        self.db.execute("DELETE FROM lists WHERE k=?", (k,))
+        self.db.executemany("INSERT INTO lists VALUES (?,?,?)", ((k, i, v) for i, v in enumerate(values)))
+        self._maybe_commit()
+
+    def get_list(self, k: str):
+        """The values of ``set_list(k, …)``, in order, one at a time."""
+        for (v,) in self.db.execute("SELECT v FROM lists WHERE k=? ORDER BY i", (k,)):
+            yield v
 
     def _maybe_commit(self) -> None:
         now = time.monotonic()

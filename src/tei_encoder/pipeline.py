@@ -20,21 +20,24 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 from array import array
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from .buildrecords import ReportSpool, StoredSummaries, summary_from_dict, summary_to_dict
+from .buildrecords import DocFiles, NameSet, ReportSpool, SortedDocs, StoredSummaries, summary_from_dict, \
+    summary_to_dict
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
 from .terminal import progress_wanted
 from .fileio import BackgroundWriter, Manifest, atomic_write, remove_stale_temporaries, sha256, write_if_changed
 from .incremental import (BuildManifest, changed_entries, code_fingerprint, entries_key, mentions_any,
-                          referenced_ids, register_snapshot, sha)
+                          referenced_ids, register_snapshot, sha, sha_of)
 from .parallel import DaskExecutor, InlineExecutor, PoolExecutor, default_jobs, worker_state
 
 SMALL_RUN = 16  # fewer documents than this run in this process: a pool would cost more than it saves
@@ -99,8 +102,9 @@ class Runner:
             self._dask = DaskExecutor(self.scheduler)
         return self._dask
 
-    def run(self, fn, items, warm: Callable | None = None, warm_args: tuple = ()):
-        """Yield (index, ok, value) for fn over items: a list, or an iterable taken lazily (a pool)."""
+    def run(self, fn, items, warm: Callable | None = None, warm_args: tuple = (), window: int | None = None):
+        """Yield (index, ok, value) for fn over items: a list, or an iterable taken lazily (a pool).
+        ``window``: at most so many items in flight (default: the executor's), for large items."""
         if isinstance(items, list) and not items:
             return
         if self.scheduler:
@@ -110,12 +114,12 @@ class Runner:
                     ex.client.run(warm, *warm_args)
                 except Exception:  # noqa: BLE001 - workers warm lazily instead
                     pass
-            yield from ex.imap(fn, items)
+            yield from _windowed(ex, window, fn, items)
             return
         if self.jobs <= 1 or (isinstance(items, list) and len(items) < SMALL_RUN):
             yield from InlineExecutor(warm, warm_args).imap(fn, items)
             return
-        yield from self._pool_for(warm, warm_args).imap(fn, items)
+        yield from _windowed(self._pool_for(warm, warm_args), window, fn, items)
 
     def _pool_for(self, warm, warm_args) -> PoolExecutor:
         """The pool warmed for this stage; the last one is kept, so consecutive runs of one stage (the
@@ -137,6 +141,40 @@ class Runner:
         if self._dask is not None:
             self._dask.close()
             self._dask = None
+
+
+class _Positions:
+    """``i in positions`` for increasing i over a sorted array of positions, in one pass."""
+
+    def __init__(self, positions):
+        self._it = iter(positions)
+        self._next = next(self._it, None)
+
+    def __contains__(self, i: int) -> bool:
+        while self._next is not None and self._next < i:
+            self._next = next(self._it, None)
+        return self._next == i
+
+
+def _windowed(executor, window: int | None, fn, items):
+    if window is None:
+        yield from executor.imap(fn, items)
+        return
+    saved, executor.window = executor.window, window
+    try:
+        yield from executor.imap(fn, items)
+    finally:
+        executor.window = saved
+
+
+def source_paths(seeds: Path) -> list[str]:
+    """The build's transcripts as path strings in collect_sources' order (strings: a Path object
+    each would be the bulk of the encode stage's memory at 100,000 documents)."""
+    seeds = Path(seeds)
+    if not seeds.is_dir():
+        return [str(p) for p in collect_sources([str(seeds)])]
+    return [os.path.join(str(seeds), n) for n in sorted(e.name for e in os.scandir(seeds)
+                                                       if os.path.splitext(e.name)[1] == ".txt" and e.is_file())]
 
 
 # ------------------------------------------------------------------ worker tasks (module level: picklable)
@@ -335,7 +373,8 @@ class Build:
         self.stats: list[StageStats] = []
         self.failed_docs = 0
         self.writer = BackgroundWriter()  # files are written while the next results come in
-        self.done_ahead: dict[str, set[str]] = {}  # stage -> documents whose work encode did
+        # stage -> documents whose work the encode workers did
+        self.done_ahead = {stage: NameSet(self.manifest.db, f"ahead_{stage}") for stage in ("validate", "summary")}
 
     def _bar(self, label: str, total: int) -> Progress:
         return Progress(label, total, self.cfg.progress)
@@ -348,7 +387,7 @@ class Build:
     def encode(self) -> list[FileResult]:
         t0 = time.perf_counter()
         out = self.tei_dir
-        sources = collect_sources([str(self.cfg.seeds_dir)])
+        sources = source_paths(self.cfg.seeds_dir)
         st = StageStats("encode", total=len(sources))
         spec = self._spec(out_dir=str(out.resolve()))
         xsd, sch = schema_hrefs(out)
@@ -359,10 +398,13 @@ class Build:
         records = self.manifest.stage("encode")
         tei_manifest = Manifest(out)
         results = ReportSpool()
-        todo: list[tuple[int, Path, str]] = []
-        for i, src in enumerate(sources):
+        todo = array("I")  # indexes of the sources to encode; their keys are made again as they are sent
+
+        def key_of(src: Path, raw: bytes | None = None) -> str:
+            return sha(code, sha256(src.read_bytes() if raw is None else raw))
+        for i, src in enumerate(map(Path, sources)):
             raw = src.read_bytes()
-            key = sha(code, sha256(raw))
+            key = key_of(src, raw)
             name = f"{src.stem}.xml"
             rec = records.get(src.stem)
             redo = self.cfg.force or rec is None or rec[0] != key or not (out / name).exists() \
@@ -372,17 +414,24 @@ class Build:
                 if ids & changed_ids or mentions_any(raw.decode("utf-8", "replace"), changed_forms):
                     redo = True
             if redo:
-                todo.append((i, src, key))
+                todo.append(i)
             else:
                 res = FileResult(**{k: v for k, v in rec[1]["result"].items()})
                 res.status = "unchanged"
                 results.add(i, res)
         bar = self._bar("encode", len(todo))
         spec["ahead"] = self.ahead_stages
-        items = [(spec, str(src.resolve()), str(src), str((out / f"{src.stem}.xml").resolve()),
-                  str(out / f"{src.stem}.xml")) for _, src, _ in todo]
-        for j, ok, value in self.runner.run(encode_ahead_task, items, warm_encode_ahead, (spec,)):
-            i, src, key = todo[j]
+        in_flight: dict[int, tuple[int, Path, str]] = {}
+
+        def items():
+            for j, i in enumerate(todo):
+                src = Path(sources[i])
+                in_flight[j] = (i, src, key_of(src))
+                yield (spec, str(src.resolve()), str(src), str((out / f"{src.stem}.xml").resolve()),
+                       str(out / f"{src.stem}.xml"))
+        for j, ok, value in self.runner.run(encode_ahead_task, items() if len(todo) >= SMALL_RUN else list(items()),
+                                            warm_encode_ahead, (spec,)):
+            i, src, key = in_flight.pop(j)
             if not ok:
                 res = FileResult(source=str(src), status="failed", error=f"{src}: {value}")
             else:
@@ -418,6 +467,10 @@ class Build:
         self._report(results)
         return results.counts["failed"]
 
+    def _key(self, code: str, h: str, ids: list[str]) -> str:
+        """A per-document stage key: the stage's code, the document's bytes, the entries it refers to."""
+        return sha(code, h, entries_key(self.snapshot, ids))
+
     @property
     def ahead_stages(self) -> tuple[str, ...]:
         """The later stages whose per-document work the encode workers do while they have the TEI."""
@@ -433,7 +486,7 @@ class Build:
         name, h, entries = f"{stem}.xml", sha256(data), entries_key(self.snapshot, ids)
         for stage, value in ahead.items():
             self.manifest.put(stage, name, sha(code_fingerprint(stage), h, entries), value)
-            self.done_ahead.setdefault(stage, set()).add(name)
+            self.done_ahead[stage].add(name)
 
     def _report(self, results: ReportSpool) -> None:
         c = results.counts
@@ -447,13 +500,14 @@ class Build:
         write_if_changed(self.tei_dir / "conversion-report.json", results.json_chunks(summary))
 
     # -------------------------------------------------------------- inputs of the later stages
-    def _tei_files(self) -> list[tuple[Path, str, list[str]]]:
-        """(path, hash, referenced register ids) of every TEI document of the edition."""
-        from .site import expand_paths
-        out = []
-        for p in expand_paths([self.tei_dir]):
+    def _tei_files(self) -> DocFiles:
+        """(path, hash, referenced register ids) of every TEI document of the edition, by position."""
+        out = DocFiles(self.manifest.db)
+        for name in sorted(e.name for e in os.scandir(self.tei_dir)
+                           if e.name.endswith(".xml") and not e.name.startswith(".") and e.is_file()):
+            p = self.tei_dir / name
             data = p.read_bytes()
-            out.append((p, sha256(data), referenced_ids(data)))
+            out.add(p, sha256(data), referenced_ids(data))
         return out
 
     # -------------------------------------------------------------- 2. validate
@@ -462,11 +516,12 @@ class Build:
         st = StageStats("validate", total=len(files))
         code = code_fingerprint("validate")
         records = self.manifest.stage("validate")
-        todo = []
+        todo = array("I")  # positions in files; keys are made again as they are sent
         invalid = 0
-        ahead = self.done_ahead.get("validate", set())
-        for path, h, ids in files:
-            key = sha(code, h, entries_key(self.snapshot, ids))
+        ahead = self.done_ahead["validate"]
+        code_key = functools.partial(self._key, code)
+        for i, (path, h, ids) in enumerate(files):
+            key = code_key(h, ids)
             rec = records.get(path.name)
             if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
                 if rec[1]["status"] != "valid":
@@ -477,11 +532,18 @@ class Build:
                             click.echo(line, err=True)
                 st.redone += path.name in ahead   # validated by the encode workers
                 continue
-            todo.append((path, key))
+            todo.append(i)
         bar = self._bar("validate", len(todo))
-        for j, ok, value in self.runner.run(validate_task, [(str(p.resolve()), str(p)) for p, _ in todo],
-                                                  warm_validate):
-            path, key = todo[j]
+        in_flight: dict[int, tuple[Path, str]] = {}
+
+        def items():
+            for j, i in enumerate(todo):
+                path, h, ids = files[i]
+                in_flight[j] = (path, code_key(h, ids))
+                yield str(path.resolve()), str(path)
+        for j, ok, value in self.runner.run(validate_task, items() if len(todo) >= SMALL_RUN else list(items()),
+                                            warm_validate):
+            path, key = in_flight.pop(j)
             if not ok:
                 value = {"status": "unreadable", "errors": 1, "warnings": 0,
                          "lines": [f"{path}:0:0: error: cannot validate: {value}"]}
@@ -520,29 +582,27 @@ class Build:
                 errors.append(f"register: {exc}")
                 click.echo(f"error: {errors[-1]}", err=True)
                 return Register()
-        # a. summaries (cached)
+        # a. summaries (cached); the key of everything the site shows, in the same pass
         code_s = code_fingerprint("summary")
+        summary_key = functools.partial(self._key, code_s)
         records = self.manifest.stage("summary")
-        summarised: set[str] = set()  # the summaries themselves stay in the manifest until needed
-        summary_keys: dict[str, str] = {}
-        keys = {}
-        todo = []
-        ahead = self.done_ahead.get("summary", set())
-        for path, h, ids in files:
-            key = sha(code_s, h, entries_key(self.snapshot, ids))
-            keys[path.name] = (h, ids)
-            summary_keys[path.name] = key
-            rec = records.get(path.name)
-            if rec is not None and rec[0] == key and (not self.cfg.force or path.name in ahead):
-                summarised.add(path.name)
-            else:
-                todo.append((path, key))
+        todo = array("I")  # positions in files of the documents to summarise
+        ahead = self.done_ahead["summary"]
+
+        def summary_keys():
+            for i, (path, h, ids) in enumerate(files):
+                key = summary_key(h, ids)
+                rec = records.get(path.name)
+                if rec is None or rec[0] != key or (self.cfg.force and path.name not in ahead):
+                    todo.append(i)
+                yield f"{path.name}={key}"
+        whole = sha_of(chain((code_s, code_fingerprint("page"), code_fingerprint("pages"), self.register_fp,
+                              overview_limits()), summary_keys()))
         # Nothing the site shows has changed and every page is there: done, without reading a summary.
-        whole = sha(code_s, code_fingerprint("page"), code_fingerprint("pages"), self.register_fp,
-                    overview_limits(), *(f"{p.name}={summary_keys[p.name]}" for p, _, _ in files))
         if not todo and not self.cfg.force and self.manifest.get_meta("site") == whole:
-            made_before = self.manifest.get_meta("site-pages") or []
-            if made_before and all((out / rel).exists() for rel in made_before):
+            made_before = self.manifest.get_list("site-pages")
+            first = next(made_before, None)
+            if first is not None and all((out / rel).exists() for rel in chain([first], made_before)):
                 for f in ("site.css", "site.js"):
                     _copy_if_changed(XSLT_DIR / "assets" / f, out / "assets" / f)
                 st.seconds = time.perf_counter() - t0
@@ -550,23 +610,35 @@ class Build:
                 click.echo(f"site: {len(files)} documents, nothing changed in {out}/ ({st.seconds:.1f} s)", err=True)
                 return 0
         bar = self._bar("summarise", len(todo))
-        for j, ok, value in self.runner.run(summary_task, [(spec, str(p.resolve())) for p, _ in todo],
-                                                  warm_site, (spec,)):
-            path, key = todo[j]
+        in_flight: dict[int, tuple] = {}
+        unsummarised: set[str] = set()  # documents whose summary failed (few)
+
+        def summary_items():
+            for j, i in enumerate(todo):
+                path, h, ids = files[i]
+                in_flight[j] = (path, summary_key(h, ids))
+                yield spec, str(path.resolve())
+        for j, ok, value in self.runner.run(summary_task, summary_items() if len(todo) >= SMALL_RUN
+                                            else list(summary_items()), warm_site, (spec,)):
+            path, key = in_flight.pop(j)
             if ok:
-                summarised.add(path.name)
                 self.manifest.put("summary", path.name, key, value)
             else:
+                unsummarised.add(path.name)
                 errors.append(value if value.startswith(str(path)) else f"{path}: {value}")
                 bar.echo(f"error: {errors[-1]}")
             bar.step()
         bar.close()
-        docs = []  # page, title and date of each document: the summaries stay in the manifest
-        taken: set[str] = set()
-        for path, _, _ in files:
-            if path.name in summarised:
-                docs.append(summary_from_dict(records.get(path.name)[1], path, _safe_name(path.stem, taken)).ref())
-        docs.sort(key=lambda d: d.sort_key)
+        taken = NameSet(self.manifest.db, "page_names")  # page names given so far, lower-cased
+
+        def summarised():
+            """(page, title and date; TEI hash, ids; summary key) of each summarised document."""
+            for path, h, ids in files:
+                key = summary_key(h, ids)
+                rec = records.get(path.name)
+                if path.name not in unsummarised and rec is not None and rec[0] == key:
+                    yield summary_from_dict(rec[1], path, _safe_name(path.stem, taken)).ref(), h, ids, key
+        docs = SortedDocs.build(self.manifest.db, summarised(), "site_docs")  # in date order, on disk
         # b. assets, register copies
         (out / "doc").mkdir(parents=True, exist_ok=True)
         (out / "tei").mkdir(parents=True, exist_ok=True)
@@ -577,35 +649,40 @@ class Build:
         # c. one page per document
         code_p = code_fingerprint("page")
 
-        def page_job(seq, i):
-            """(document, stylesheet parameters, key) of the page of seq[i]."""
-            d = seq[i]
-            params = page_params(d, seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
-            h, ids = keys[d.path.name]
-            return d, params, sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
-
-        def page_jobs(seq, only=None):
-            return [page_job(seq, i) for i, d in enumerate(seq) if only is None or d.name in only]
+        def page_jobs(seq: SortedDocs):
+            """(position, document, stylesheet parameters, key) of each page, walking seq once."""
+            rows = seq.rows()
+            before, cur = None, next(rows, None)
+            i = 0
+            while cur is not None:
+                after = next(rows, None)
+                d, (h, ids, _) = cur
+                params = page_params(d, before[0] if before else None, after[0] if after else None)
+                yield i, d, params, sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
+                before, cur, i = cur, after, i + 1
 
         page_records = self.manifest.stage("page")
 
-        def stale(job) -> bool:
-            d, _, key = job
+        def stale(d, key) -> bool:
             return self.cfg.force or page_records.get(d.name, ("",))[0] != key or \
                 not (out / "doc" / f"{d.name}.html").exists()
-        # which pages to make, as indexes (4 bytes each); their parameters are made again as they are sent
-        redo = array("I", (i for i in range(len(docs)) if stale(page_job(docs, i))))
-        in_flight: dict[int, tuple] = {}
+        # which pages to make, as positions (4 bytes each); the second walk sends them
+        redo = array("I", (i for i, d, _, key in page_jobs(docs) if stale(d, key)))
+        pages_in_flight: dict[int, tuple] = {}
 
-        def page_items():
-            for j, i in enumerate(redo):
-                d, params, key = in_flight[j] = page_job(docs, i)
-                yield spec, str(d.path.resolve()), params
+        def page_items(seq, wanted):
+            j = 0
+            for i, d, params, key in page_jobs(seq):
+                if i in wanted:
+                    pages_in_flight[j] = (d, params, key)
+                    j += 1
+                    yield spec, str(d.path.resolve()), params
         failed: set[str] = set()
         bar = self._bar("html", len(redo))
-        items = page_items() if len(redo) >= SMALL_RUN else list(page_items())
-        for j, ok, value in self.runner.run(page_task, items, warm_site, (spec,)):
-            d, params, key = in_flight.pop(j)
+        items = page_items(docs, _Positions(redo))
+        for j, ok, value in self.runner.run(page_task, items if len(redo) >= SMALL_RUN else list(items),
+                                            warm_site, (spec,)):
+            d, params, key = pages_in_flight.pop(j)
             if ok:
                 self.writer.write(out / "doc" / f"{d.name}.html", value.encode("utf-8"),
                                   then=functools.partial(self.manifest.put, "page", d.name, key))
@@ -620,16 +697,16 @@ class Build:
             if d.name not in failed:
                 _copy_if_changed(d.path, out / "tei" / f"{d.name}.xml", self.writer.write)
         self.writer.flush()
-        written = [d for d in docs if d.name not in failed]
+        written = docs
         if failed:  # neighbours of a failed page: render them again so prev/next skip it
             neighbours = set()
             for i, d in enumerate(docs):
-                if d.name in failed:
-                    continue
-                if (i > 0 and docs[i - 1].name in failed) or (i + 1 < len(docs) and docs[i + 1].name in failed):
+                if d.name not in failed and ((i > 0 and docs[i - 1].name in failed)
+                                             or (i + 1 < len(docs) and docs[i + 1].name in failed)):
                     neighbours.add(d.name)
-            again = page_jobs(written, neighbours)
-            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p, _ in again],
+            written = docs.without(failed, "written_docs")
+            again = [(d, params) for _, d, params, _ in page_jobs(written) if d.name in neighbours]
+            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p in again],
                                                 warm_site, (spec,)):
                 d = again[j][0]
                 if ok:
@@ -637,8 +714,8 @@ class Build:
                 self.manifest.forget("page", d.name)  # its key assumed the failed neighbour
         # d. overview pages from the summaries
         # what the overview pages show follows from the summaries' keys, the page names and the register
-        key = sha(code_fingerprint("pages"), self.register_fp, overview_limits(),
-                  *(f"{d.name}={summary_keys[d.path.name]}" for d in written))
+        key = sha_of(chain((code_fingerprint("pages"), self.register_fp, overview_limits()),
+                           (f"{d.name}={skey}" for d, (_, _, skey) in written.rows())))
         made = set(self.manifest.get_meta("overview-pages") or ())
         if self.cfg.force or self.manifest.get_meta("overview") != key or \
                 not made or not all((out / f"{p}.html").exists() for p in made):
@@ -649,7 +726,9 @@ class Build:
             pages = ((spec, page.name, page.template, page.xml)
                      for page in overview_page_specs(summaries, register, written))
             names: list[str] = []
-            for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,)):
+            # an overview page is up to a few MB of XML, then of HTML: one in flight per worker
+            for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,),
+                                               window=self.runner.jobs):
                 made.add(names[j])
                 if ok:
                     self.writer.write(out / f"{names[j]}.html", html.encode("utf-8"))
@@ -662,10 +741,10 @@ class Build:
             self.manifest.set_meta("overview", key if ok_all else None)
             self.manifest.set_meta("overview-pages", sorted(made))
         st.extra["overview_pages"] = len(made)
-        outputs = [f"doc/{d.name}.html" for d in written] + [f"tei/{d.name}.xml" for d in written] + \
-                  [f"{p}.html" for p in sorted(made)]
         self.manifest.set_meta("site", None if errors else whole)
-        self.manifest.set_meta("site-pages", outputs)
+        self.manifest.set_list("site-pages", chain((f"doc/{d.name}.html" for d in written),
+                                                   (f"tei/{d.name}.xml" for d in written),
+                                                   (f"{p}.html" for p in sorted(made))))
         self.manifest.commit()
         st.redone, st.failed = len(redo), len(errors)  # pages; summaries redone are in extra
         st.seconds = time.perf_counter() - t0
@@ -684,35 +763,47 @@ class Build:
         spec = self._spec(title=None)
         code = code_fingerprint("pdf")
         records = self.manifest.stage("pdf")
-        names: dict[str, str] = {}
-        todo, good = [], []
+        # a file named like the volume gets "-document" added, which another file may already be called
+        claimed: dict[str, str] = {}
+        todo, good = array("I"), array("I")  # positions in files
         errors: list[str] = []
         pages = 0
-        for path, h, ids in files:
-            name = path.stem if path.stem != P.VOLUME_NAME else f"{path.stem}-document"
-            if name in names:
-                errors.append(f"error: {path}: cannot render PDF: another input ({names[name]}) already writes "
-                              f"{out / (name + '.pdf')}")
-                continue
-            names[name] = str(path)
-            key = sha(code, h, entries_key(self.snapshot, ids))
+
+        def name_of(path: Path) -> str:
+            return path.stem if path.stem != P.VOLUME_NAME else f"{path.stem}-document"
+        pdf_key = functools.partial(self._key, code)
+        for i, (path, h, ids) in enumerate(files):
+            name = name_of(path)
+            if name == f"{P.VOLUME_NAME}-document":
+                if name in claimed:
+                    errors.append(f"error: {path}: cannot render PDF: another input ({claimed[name]}) already "
+                                  f"writes {out / (name + '.pdf')}")
+                    continue
+                claimed[name] = str(path)
             rec = records.get(name)
-            if not self.cfg.force and rec is not None and rec[0] == key and (out / f"{name}.pdf").exists():
-                good.append((name, path, key))
+            if not self.cfg.force and rec is not None and rec[0] == pdf_key(h, ids) and (out / f"{name}.pdf").exists():
+                good.append(i)
                 pages += rec[1].get("pages", 0)
             else:
-                todo.append((name, path, key))
+                todo.append(i)
         for e in errors:
             click.echo(e, err=True)
         bar = self._bar("pdf", len(todo))
-        for j, ok, value in self.runner.run(pdf_task, [(spec, str(p.resolve()), n) for n, p, _ in todo],
-                                                  warm_pdf, (spec,)):
-            name, path, key = todo[j]
+        in_flight: dict[int, tuple] = {}
+
+        def items():
+            for j, i in enumerate(todo):
+                path, h, ids = files[i]
+                in_flight[j] = (i, name_of(path), path, pdf_key(h, ids))
+                yield spec, str(path.resolve()), name_of(path)
+        for j, ok, value in self.runner.run(pdf_task, items() if len(todo) >= SMALL_RUN else list(items()),
+                                            warm_pdf, (spec,)):
+            i, name, path, key = in_flight.pop(j)
             if ok:
                 data, n = value
                 self.writer.write(out / f"{name}.pdf", data,
                                   then=functools.partial(self.manifest.put, "pdf", name, key, {"pages": n}))
-                good.append((name, path, key))
+                good.append(i)
                 pages += n
                 st.extra["pages_made"] = st.extra.get("pages_made", 0) + n
             else:
@@ -722,15 +813,15 @@ class Build:
             bar.step()
         bar.close()
         self.writer.flush()
-        st.extra["pages"] = sum(records.get(n, (None, {}))[1].get("pages", 0) for n, _, _ in good)
+        good = array("I", sorted(good))  # the volume follows the files' order
+        st.extra["pages"] = sum(records.get(name_of(files[i][0]), (None, {}))[1].get("pages", 0) for i in good)
         if self.cfg.volume and good:
-            good.sort(key=lambda g: str(g[1]))
-            vkey = sha(code, self.register_fp, *(k for _, _, k in good))
+            vkey = sha_of(chain((code, self.register_fp), (pdf_key(*files[i][1:]) for i in good)))
             target = out / f"{P.VOLUME_NAME}.pdf"
             if self.cfg.force or self.manifest.get_meta("volume") != vkey or not target.exists():
-                try:
+                try:  # the one output that holds every document at once
                     transformer = P.PrintTransformer(self.register_dir)
-                    html = transformer.volume([(n, P.read_tei(p)) for n, p, _ in good])
+                    html = transformer.volume([(name_of(files[i][0]), P.read_tei(files[i][0])) for i in good])
                     P.render_volume_html(html, target)
                     self.manifest.set_meta("volume", vkey)
                 except Exception as exc:  # noqa: BLE001
@@ -779,9 +870,9 @@ def run_build(cfg: BuildConfig, later_steps=()) -> int:
         def fingerprint() -> str:
             # inputs, and what stands in the output folders: a deleted site/api or site/pdf
             # must be made again even when no document changed
-            outputs = [f"{d}:{p.name}" for d in (cfg.site_dir, cfg.pdf_dir) if d is not None and Path(d).is_dir()
-                       for p in sorted(Path(d).iterdir())]
-            return sha(b.register_fp, *(h for _, h, _ in files), *outputs)
+            outputs = (f"{d}:{name}" for d in (cfg.site_dir, cfg.pdf_dir) if d is not None and Path(d).is_dir()
+                       for name in sorted(os.listdir(d)))
+            return sha_of(chain([b.register_fp], (h for _, h, _ in files), outputs))
         before, done = fingerprint(), []
         for step in later_steps:
             key = f"step:{getattr(step, '__module__', '')}.{getattr(step, '__name__', '')}"
