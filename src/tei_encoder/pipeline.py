@@ -167,6 +167,9 @@ def _windowed(executor, window: int | None, fn, items):
         executor.window = saved
 
 
+# Workers may run in another folder (Dask), so they get absolute paths: os.path.abspath, not
+# Path.resolve, which costs an lstat per path component (a tenth of the main process's time).
+
 def source_paths(seeds: Path) -> list[str]:
     """The build's transcripts as path strings in collect_sources' order (strings: a Path object
     each would be the bulk of the encode stage's memory at 100,000 documents)."""
@@ -427,7 +430,7 @@ class Build:
             for j, i in enumerate(todo):
                 src = Path(sources[i])
                 in_flight[j] = (i, src, key_of(src))
-                yield (spec, str(src.resolve()), str(src), str((out / f"{src.stem}.xml").resolve()),
+                yield (spec, os.path.abspath(src), str(src), os.path.abspath(out / f"{src.stem}.xml"),
                        str(out / f"{src.stem}.xml"))
         for j, ok, value in self.runner.run(encode_ahead_task, items() if len(todo) >= SMALL_RUN else list(items()),
                                             warm_encode_ahead, (spec,)):
@@ -540,7 +543,7 @@ class Build:
             for j, i in enumerate(todo):
                 path, h, ids = files[i]
                 in_flight[j] = (path, code_key(h, ids))
-                yield str(path.resolve()), str(path)
+                yield os.path.abspath(path), str(path)
         for j, ok, value in self.runner.run(validate_task, items() if len(todo) >= SMALL_RUN else list(items()),
                                             warm_validate):
             path, key = in_flight.pop(j)
@@ -617,7 +620,7 @@ class Build:
             for j, i in enumerate(todo):
                 path, h, ids = files[i]
                 in_flight[j] = (path, summary_key(h, ids))
-                yield spec, str(path.resolve())
+                yield spec, os.path.abspath(path)
         for j, ok, value in self.runner.run(summary_task, summary_items() if len(todo) >= SMALL_RUN
                                             else list(summary_items()), warm_site, (spec,)):
             path, key = in_flight.pop(j)
@@ -676,7 +679,7 @@ class Build:
                 if i in wanted:
                     pages_in_flight[j] = (d, params, key)
                     j += 1
-                    yield spec, str(d.path.resolve()), params
+                    yield spec, os.path.abspath(d.path), params
         failed: set[str] = set()
         bar = self._bar("html", len(redo))
         items = page_items(docs, _Positions(redo))
@@ -706,7 +709,7 @@ class Build:
                     neighbours.add(d.name)
             written = docs.without(failed, "written_docs")
             again = [(d, params) for _, d, params, _ in page_jobs(written) if d.name in neighbours]
-            for j, ok, value in self.runner.run(page_task, [(spec, str(d.path.resolve()), p) for d, p in again],
+            for j, ok, value in self.runner.run(page_task, [(spec, os.path.abspath(d.path), p) for d, p in again],
                                                 warm_site, (spec,)):
                 d = again[j][0]
                 if ok:
@@ -795,7 +798,7 @@ class Build:
             for j, i in enumerate(todo):
                 path, h, ids = files[i]
                 in_flight[j] = (i, name_of(path), path, pdf_key(h, ids))
-                yield spec, str(path.resolve()), name_of(path)
+                yield spec, os.path.abspath(path), name_of(path)
         for j, ok, value in self.runner.run(pdf_task, items() if len(todo) >= SMALL_RUN else list(items()),
                                             warm_pdf, (spec,)):
             i, name, path, key = in_flight.pop(j)
