@@ -80,3 +80,51 @@ def test_stored_summaries_read_back_in_date_order(manifest):
     assert [s.name for s in walked] == [d.name for d in docs]
     assert [(s.name, s.date, dict(s.mentions)) for s in walked] == \
         [(summaries[i].name, summaries[i].date, dict(summaries[i].mentions)) for i in range(len(summaries))]
+
+
+def test_stored_manifest_writes_the_file_manifest_writes_and_follows_its_edits(tmp_path, manifest):
+    from tei_encoder.buildrecords import StoredManifest
+    from tei_encoder.fileio import MANIFEST, Manifest
+    folder = tmp_path / "tei"
+    folder.mkdir()
+    names = ["b.xml", "a.xml", "Ärger.xml", "z-10.xml", "z-9.xml"]
+    for n in names:
+        (folder / n).write_bytes(n.encode())
+    stored = StoredManifest(manifest, folder)
+    assert (stored.hand_edited("a.xml"), "a.xml" in stored) == (True, False)  # there, not written by the tool
+    for n in names:
+        stored.record(n, n.encode())
+    assert not (folder / MANIFEST).exists()        # recorded only when saved, like Manifest
+    stored.save()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    m = Manifest(plain)
+    for n in names:
+        m.record(n, n.encode())
+    m.save()
+    assert (folder / MANIFEST).read_bytes() == (plain / MANIFEST).read_bytes()
+    assert not any(stored.hand_edited(n) for n in names)
+    (folder / "a.xml").write_bytes(b"edited by hand")
+    assert stored.hand_edited("a.xml")
+    # another command (encode) rewrites the JSON: a new StoredManifest reads it again
+    other = Manifest(folder)
+    other.record("a.xml", b"edited by hand")
+    other.save()
+    again = StoredManifest(manifest, folder)
+    assert not again.hand_edited("a.xml") and "z-9.xml" in again
+    # a build that records and is killed before saving leaves the record as it was
+    again.record("new.xml", b"x")
+    (folder / "new.xml").write_bytes(b"x")
+    manifest.commit()
+    after_kill = StoredManifest(BuildManifest(manifest.path), folder)
+    assert "new.xml" not in after_kill and after_kill.hand_edited("new.xml")
+
+
+def test_stored_manifest_of_an_empty_folder_is_what_manifest_writes(tmp_path, manifest):
+    from tei_encoder.buildrecords import StoredManifest
+    from tei_encoder.fileio import MANIFEST, Manifest
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    StoredManifest(manifest, tmp_path / "a").save()
+    Manifest(tmp_path / "b").save()
+    assert (tmp_path / "a" / MANIFEST).read_bytes() == (tmp_path / "b" / MANIFEST).read_bytes()

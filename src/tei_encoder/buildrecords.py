@@ -15,11 +15,13 @@ manifest's connection, they can be joined with the stored summaries.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from .encode import FileResult
+from .fileio import MANIFEST, Manifest, sha256, write_if_changed
 
 
 # ------------------------------------------------------------------ summaries as small data
@@ -185,6 +187,86 @@ class NameSet:
 
     def __len__(self) -> int:
         return self.db.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+
+
+# ------------------------------------------------------------------ what the tool wrote (hand edits)
+
+class StoredManifest:
+    """``fileio.Manifest`` (the hash of each file the tool wrote into the TEI folder, to tell hand
+    edits) for a build, without parsing or holding the JSON file whole: at 100,000 documents it is
+    ~40 MB of text.
+
+    The JSON file stays the record that other commands (``encode``) read and write. A table of the
+    build manifest mirrors it and is reloaded from it whenever the file is not the one the last
+    build wrote (its size and modification time). What a build records goes into a temporary table
+    first and reaches the mirror and the JSON only at ``save()``, as with ``Manifest``: a killed
+    build has recorded nothing."""
+
+    def __init__(self, build_manifest, folder: str | Path):
+        self.build, self.db = build_manifest, build_manifest.db
+        self.folder = Path(folder)
+        self.path = self.folder / MANIFEST
+        self.db.execute("CREATE TABLE IF NOT EXISTS tool_files (name TEXT PRIMARY KEY, hash TEXT)")
+        self.pending = _temp_table(self.db, "tool_files_pending", "name TEXT PRIMARY KEY, hash TEXT")
+        if self._stamp() != build_manifest.get_meta("tool-files-json"):
+            self.db.execute("DELETE FROM tool_files")
+            self.db.executemany("INSERT OR REPLACE INTO tool_files VALUES (?,?)",
+                                Manifest(self.folder).entries.items())
+            build_manifest.set_meta("tool-files-json", self._stamp())
+            build_manifest.commit()
+        self.changed = False
+
+    def _stamp(self):
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return [st.st_size, st.st_mtime_ns]
+
+    def recorded(self, name: str) -> str | None:
+        for table in (self.pending, "tool_files"):
+            row = self.db.execute(f"SELECT hash FROM {table} WHERE name=?", (name,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def __contains__(self, name: str) -> bool:
+        return self.recorded(name) is not None
+
+    def hand_edited(self, name: str) -> bool:
+        """True when ``name`` exists and is not byte-for-byte what the tool last wrote."""
+        target = self.folder / name
+        if not target.exists():
+            return False
+        recorded = self.recorded(name)
+        return recorded is None or recorded != sha256(target.read_bytes())
+
+    def record(self, name: str, data: bytes) -> None:
+        h = sha256(data)
+        if self.recorded(name) != h:
+            self.db.execute(f"INSERT OR REPLACE INTO {self.pending} VALUES (?,?)", (name, h))
+            self.changed = True
+
+    def _json_chunks(self):
+        """The file as Manifest.save writes it (json.dumps(…, indent=1), names sorted)."""
+        rows = self.db.execute(f"SELECT name, hash FROM tool_files WHERE name NOT IN (SELECT name FROM {self.pending}) "
+                               f"UNION ALL SELECT name, hash FROM {self.pending} ORDER BY name")
+        yield b'{\n "tool": "tei-encoder",\n "files": {'
+        first = True
+        for name, h in rows:
+            yield ("\n  " if first else ",\n  ").encode() + json.dumps(name).encode() + b": " + json.dumps(h).encode()
+            first = False
+        yield b"}\n}\n" if first else b"\n }\n}\n"
+
+    def save(self) -> None:
+        if not self.changed and self.path.exists():
+            return
+        write_if_changed(self.path, self._json_chunks())  # first the file, then the mirror
+        self.db.execute(f"INSERT OR REPLACE INTO tool_files SELECT name, hash FROM {self.pending}")
+        self.db.execute(f"DELETE FROM {self.pending}")
+        self.build.set_meta("tool-files-json", self._stamp())
+        self.build.commit()
+        self.changed = False
 
 
 # ------------------------------------------------------------------ the conversion report

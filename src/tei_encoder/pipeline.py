@@ -30,8 +30,8 @@ from typing import Callable
 
 import click
 
-from .buildrecords import DocFiles, NameSet, ReportSpool, SortedDocs, StoredSummaries, summary_from_dict, \
-    summary_to_dict
+from .buildrecords import DocFiles, NameSet, ReportSpool, SortedDocs, StoredManifest, StoredSummaries, \
+    summary_from_dict, summary_to_dict
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
 from .terminal import progress_wanted
@@ -399,7 +399,7 @@ class Build:
         old_snapshot = self.manifest.get_meta("register", {})
         changed_ids, changed_forms = changed_entries(old_snapshot, self.snapshot)
         records = self.manifest.stage("encode")
-        tei_manifest = Manifest(out)
+        tei_manifest = StoredManifest(self.manifest, out)
         results = ReportSpool()
         todo = array("I")  # indexes of the sources to encode; their keys are made again as they are sent
 
@@ -411,7 +411,7 @@ class Build:
             name = f"{src.stem}.xml"
             rec = records.get(src.stem)
             redo = self.cfg.force or rec is None or rec[0] != key or not (out / name).exists() \
-                or name not in tei_manifest.entries   # a build killed before it recorded what it wrote
+                or name not in tei_manifest   # a build killed before it recorded what it wrote
             if not redo and changed_ids:
                 ids = set(rec[1].get("ids", []))
                 if ids & changed_ids or mentions_any(raw.decode("utf-8", "replace"), changed_forms):
