@@ -29,3 +29,18 @@ def test_failed_write_is_raised_in_the_callers_thread_and_not_recorded(tmp_path)
     w.write(tmp_path / "ok.html", b"y", then=lambda: recorded.append("ok"))
     w.close()
     assert recorded == ["ok"] and (tmp_path / "ok.html").read_bytes() == b"y"
+
+
+def test_write_if_changed_leaves_the_same_bytes_untouched_and_replaces_others(tmp_path):
+    import os
+
+    from tei_encoder.fileio import write_if_changed
+    target = tmp_path / "report.json"
+    chunks = [b"x" * 100_000, b"y" * 3, b""]
+    assert write_if_changed(target, iter(chunks)) is True
+    os.utime(target, ns=(1, 1))
+    assert write_if_changed(target, iter(chunks)) is False
+    assert target.stat().st_mtime_ns == 1                    # not rewritten
+    assert write_if_changed(target, iter([b"x" * 100_000, b"z"])) is True
+    assert target.read_bytes() == b"x" * 100_000 + b"z"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]   # no temporary file left

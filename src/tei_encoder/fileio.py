@@ -44,7 +44,7 @@ def _replace_atomically(path: str | Path, chunks, keep_same: bool = False) -> bo
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
-        if digest is not None and path.is_file() and sha256(path.read_bytes()) == digest.hexdigest():
+        if digest is not None and path.is_file() and _file_sha256(path) == digest.hexdigest():
             os.unlink(tmp)
             return False
         os.replace(tmp, path)
@@ -143,6 +143,12 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    """sha256 of a file read in blocks (write_if_changed compares files too large to hold)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class Manifest:
