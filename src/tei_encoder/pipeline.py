@@ -5,7 +5,7 @@
 1. encode   seeds/*.txt -> tei/*.xml          (encode.encode_source)
 2. validate tei/*.xml against the edition's schemas (validation.engine.validate_file)
 3. site     a summary per document, a page per document, then the overview
-            pages from the small summaries   (site.summarise_file, render_document, overview_pages)
+            pages from the small summaries   (:mod:`.sitestage`; site.summarise_file, render_document)
 4. pdf      a PDF per document, then the volume (pdf.PrintTransformer, WeasyPrint)
 
 Each stage hands one document at a time to an executor (:mod:`.parallel`: this
@@ -14,7 +14,8 @@ per process (tagger, schemas, stylesheets, fonts) and return data; this process
 writes every file (atomically) and records it in the build manifest
 (:mod:`.incremental`), so the output is the same byte for byte whatever runs it,
 a worker that dies leaves no half-written file, and the next run redoes only
-what is missing or whose inputs changed.
+what is missing or whose inputs changed. What this process keeps of each
+document between stages is on disk (:mod:`.buildrecords`), not in lists.
 """
 from __future__ import annotations
 
@@ -30,8 +31,7 @@ from typing import Callable
 
 import click
 
-from .buildrecords import DocFiles, NameSet, ReportSpool, SortedDocs, StoredManifest, StoredSummaries, \
-    summary_from_dict, summary_to_dict
+from .buildrecords import DocFiles, NameSet, ReportSpool, StoredManifest, summary_to_dict
 from .encode import PROJECT_ROOT, FileResult, _ref_base, collect_sources, encode_source, make_writer, \
     schema_hrefs, store_output
 from .terminal import progress_wanted
@@ -568,194 +568,8 @@ class Build:
 
     # -------------------------------------------------------------- 3. site
     def site(self, files, out: Path) -> int:
-        from .overview import all_pages as overview_page_specs, limits as overview_limits
-        from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, page_params, \
-            remove_stale_overview_pages
-        t0 = time.perf_counter()
-        st = StageStats("site", total=len(files))
-        errors: list[str] = []
-        spec = self._spec()
-
-        def load_the_register():
-            """Read only when overview pages are made (an unchanged rebuild does not need it)."""
-            try:
-                return load_register(self.register_dir)
-            except SiteError as exc:
-                from .site import Register
-                errors.append(f"register: {exc}")
-                click.echo(f"error: {errors[-1]}", err=True)
-                return Register()
-        # a. summaries (cached); the key of everything the site shows, in the same pass
-        code_s = code_fingerprint("summary")
-        summary_key = functools.partial(self._key, code_s)
-        records = self.manifest.stage("summary")
-        todo = array("I")  # positions in files of the documents to summarise
-        ahead = self.done_ahead["summary"]
-
-        def summary_keys():
-            for i, (path, h, ids) in enumerate(files):
-                key = summary_key(h, ids)
-                rec = records.get(path.name)
-                if rec is None or rec[0] != key or (self.cfg.force and path.name not in ahead):
-                    todo.append(i)
-                yield f"{path.name}={key}"
-        whole = sha_of(chain((code_s, code_fingerprint("page"), code_fingerprint("pages"), self.register_fp,
-                              overview_limits()), summary_keys()))
-        # Nothing the site shows has changed and every page is there: done, without reading a summary.
-        if not todo and not self.cfg.force and self.manifest.get_meta("site") == whole:
-            made_before = self.manifest.get_list("site-pages")
-            first = next(made_before, None)
-            if first is not None and all((out / rel).exists() for rel in chain([first], made_before)):
-                for f in ("site.css", "site.js"):
-                    _copy_if_changed(XSLT_DIR / "assets" / f, out / "assets" / f)
-                st.seconds = time.perf_counter() - t0
-                self.stats.append(st)
-                click.echo(f"site: {len(files)} documents, nothing changed in {out}/ ({st.seconds:.1f} s)", err=True)
-                return 0
-        bar = self._bar("summarise", len(todo))
-        in_flight: dict[int, tuple] = {}
-        unsummarised: set[str] = set()  # documents whose summary failed (few)
-
-        def summary_items():
-            for j, i in enumerate(todo):
-                path, h, ids = files[i]
-                in_flight[j] = (path, summary_key(h, ids))
-                yield spec, os.path.abspath(path)
-        for j, ok, value in self.runner.run(summary_task, summary_items() if len(todo) >= SMALL_RUN
-                                            else list(summary_items()), warm_site, (spec,)):
-            path, key = in_flight.pop(j)
-            if ok:
-                self.manifest.put("summary", path.name, key, value)
-            else:
-                unsummarised.add(path.name)
-                errors.append(value if value.startswith(str(path)) else f"{path}: {value}")
-                bar.echo(f"error: {errors[-1]}")
-            bar.step()
-        bar.close()
-        taken = NameSet(self.manifest.db, "page_names")  # page names given so far, lower-cased
-
-        def summarised():
-            """(page, title and date; TEI hash, ids; summary key) of each summarised document."""
-            for path, h, ids in files:
-                key = summary_key(h, ids)
-                rec = records.get(path.name)
-                if path.name not in unsummarised and rec is not None and rec[0] == key:
-                    yield summary_from_dict(rec[1], path, _safe_name(path.stem, taken)).ref(), h, ids, key
-        docs = SortedDocs.build(self.manifest.db, summarised(), "site_docs")  # in date order, on disk
-        # b. assets, register copies
-        (out / "doc").mkdir(parents=True, exist_ok=True)
-        (out / "tei").mkdir(parents=True, exist_ok=True)
-        for f in ("site.css", "site.js"):
-            _copy_if_changed(XSLT_DIR / "assets" / f, out / "assets" / f)
-        for f in sorted(self.register_dir.glob("*.xml")) if self.register_dir else ():
-            _copy_if_changed(f, out / "tei" / "register" / f.name)
-        # c. one page per document
-        code_p = code_fingerprint("page")
-
-        def page_jobs(seq: SortedDocs):
-            """(position, document, stylesheet parameters, key) of each page, walking seq once."""
-            rows = seq.rows()
-            before, cur = None, next(rows, None)
-            i = 0
-            while cur is not None:
-                after = next(rows, None)
-                d, (h, ids, _) = cur
-                params = page_params(d, before[0] if before else None, after[0] if after else None)
-                yield i, d, params, sha(code_p, h, json.dumps(params, sort_keys=True), entries_key(self.snapshot, ids))
-                before, cur, i = cur, after, i + 1
-
-        page_records = self.manifest.stage("page")
-
-        def stale(d, key) -> bool:
-            return self.cfg.force or page_records.get(d.name, ("",))[0] != key or \
-                not (out / "doc" / f"{d.name}.html").exists()
-        # which pages to make, as positions (4 bytes each); the second walk sends them
-        redo = array("I", (i for i, d, _, key in page_jobs(docs) if stale(d, key)))
-        pages_in_flight: dict[int, tuple] = {}
-
-        def page_items(seq, wanted):
-            j = 0
-            for i, d, params, key in page_jobs(seq):
-                if i in wanted:
-                    pages_in_flight[j] = (d, params, key)
-                    j += 1
-                    yield spec, os.path.abspath(d.path), params
-        failed: set[str] = set()
-        bar = self._bar("html", len(redo))
-        items = page_items(docs, _Positions(redo))
-        for j, ok, value in self.runner.run(page_task, items if len(redo) >= SMALL_RUN else list(items),
-                                            warm_site, (spec,)):
-            d, params, key = pages_in_flight.pop(j)
-            if ok:
-                self.writer.write(out / "doc" / f"{d.name}.html", value.encode("utf-8"),
-                                  then=functools.partial(self.manifest.put, "page", d.name, key))
-            else:
-                failed.add(d.name)
-                errors.append(value if value.startswith(str(d.path)) else f"{d.path}: {value}")
-                bar.echo(f"error: {errors[-1]}")
-                self.manifest.forget("page", d.name)
-            bar.step()
-        bar.close()
-        for d in docs:
-            if d.name not in failed:
-                _copy_if_changed(d.path, out / "tei" / f"{d.name}.xml", self.writer.write)
-        self.writer.flush()
-        written = docs
-        if failed:  # neighbours of a failed page: render them again so prev/next skip it
-            neighbours = set()
-            for i, d in enumerate(docs):
-                if d.name not in failed and ((i > 0 and docs[i - 1].name in failed)
-                                             or (i + 1 < len(docs) and docs[i + 1].name in failed)):
-                    neighbours.add(d.name)
-            written = docs.without(failed, "written_docs")
-            again = [(d, params) for _, d, params, _ in page_jobs(written) if d.name in neighbours]
-            for j, ok, value in self.runner.run(page_task, [(spec, os.path.abspath(d.path), p) for d, p in again],
-                                                warm_site, (spec,)):
-                d = again[j][0]
-                if ok:
-                    _write(out / "doc" / f"{d.name}.html", value)
-                self.manifest.forget("page", d.name)  # its key assumed the failed neighbour
-        # d. overview pages from the summaries
-        # what the overview pages show follows from the summaries' keys, the page names and the register
-        key = sha_of(chain((code_fingerprint("pages"), self.register_fp, overview_limits()),
-                           (f"{d.name}={skey}" for d, (_, _, skey) in written.rows())))
-        made = set(self.manifest.get_meta("overview-pages") or ())
-        if self.cfg.force or self.manifest.get_meta("overview") != key or \
-                not made or not all((out / f"{p}.html").exists() for p in made):
-            ok_all = True
-            made = set()
-            register = load_the_register()
-            summaries = StoredSummaries(written, records)
-            pages = ((spec, page.name, page.template, page.xml)
-                     for page in overview_page_specs(summaries, register, written))
-            names: list[str] = []
-            # an overview page is up to a few MB of XML, then of HTML: one in flight per worker
-            for j, ok, html in self.runner.run(overview_task, _recording(pages, names), warm_site, (spec,),
-                                               window=self.runner.jobs):
-                made.add(names[j])
-                if ok:
-                    self.writer.write(out / f"{names[j]}.html", html.encode("utf-8"))
-                else:
-                    errors.append(f"{XSLT_DIR / 'site-pages.xsl'}: page {names[j]}: {html}")
-                    click.echo(f"error: {errors[-1]}", err=True)
-                    ok_all = False
-            self.writer.flush()
-            remove_stale_overview_pages(out, made)
-            self.manifest.set_meta("overview", key if ok_all else None)
-            self.manifest.set_meta("overview-pages", sorted(made))
-        st.extra["overview_pages"] = len(made)
-        self.manifest.set_meta("site", None if errors else whole)
-        self.manifest.set_list("site-pages", chain((f"doc/{d.name}.html" for d in written),
-                                                   (f"tei/{d.name}.xml" for d in written),
-                                                   (f"{p}.html" for p in sorted(made))))
-        self.manifest.commit()
-        st.redone, st.failed = len(redo), len(errors)  # pages; summaries redone are in extra
-        st.seconds = time.perf_counter() - t0
-        st.extra.update(summaries=len(todo) + len(ahead), pages=len(redo))
-        self.stats.append(st)
-        click.echo(f"site: {len(written)} documents, {len(written) + len(made)} pages in {out}/ "
-                   f"({st.seconds:.1f} s); {len(errors)} failed", err=True)
-        return 1 if errors else 0
+        from .sitestage import SiteStage
+        return SiteStage(self, files, out).run()
 
     # -------------------------------------------------------------- 4. pdf
     def pdf(self, files, out: Path) -> int:
