@@ -66,6 +66,8 @@ def test_entries_cited_often_link_to_all_their_documents(tmp_path, small_limits)
 
 
 def test_chronology_parts_keep_years_whole_and_lose_nothing(tmp_path, small_limits):
+    """Every item on exactly one part; a year spans parts only when it alone has more items than a
+    part holds, and then its months stay whole."""
     site = tmp_path / "site"
     build_site([TEI_DIR], TEI_DIR / "register", site)
     whole = tmp_path / "whole"
@@ -76,17 +78,35 @@ def test_chronology_parts_keep_years_whole_and_lose_nothing(tmp_path, small_limi
     assert len(parts) > 1
 
     def items(paths):
-        found, years = Counter(), []
+        found, periods = Counter(), []
         for p in paths:
             root = lxml.html.parse(str(p)).getroot()
-            years.append({h.get("id") for h in root.xpath("//section[@class='year']/h2")})
+            periods.append(Counter(t.get("datetime")[:7] for t in root.xpath("//ol[@class='timeline']/li/time")))
             for li in root.xpath("//ol[@class='timeline']/li"):
                 found[" ".join(li.text_content().split())] += 1
-        return found, years
+        return found, periods
 
-    found, years = items(parts)
+    found, months = items(parts)
     assert found == items([whole / "chronology.html"])[0]
-    assert all(not (a & b) for i, a in enumerate(years) for b in years[i + 1:])  # a year is on one part
+    per_year = Counter()
+    for m in months:
+        for month, n in m.items():
+            per_year[month[:4]] += n
+    for i, a in enumerate(months):
+        for b in months[i + 1:]:
+            for year in {m[:4] for m in a} & {m[:4] for m in b}:
+                assert per_year[year] > overview.CHRONO_ITEMS     # only a dense year is cut...
+                assert not ({m for m in a if m[:4] == year} & {m for m in b if m[:4] == year})  # ...by months
+
+
+def test_chronology_periods_cut_only_dense_years_into_months(monkeypatch):
+    monkeypatch.setattr(overview, "CHRONO_ITEMS", 2000)
+    per_month = {"1950-00": 1, "1950-03": 2, "1951-00": 5, "1951-01": 1500, "1951-02": 1500, "1952-07": 10}
+    groups = overview.chronology_periods(per_month)
+    assert groups == [["1950", "1951-00", "1951-01"], ["1951-02", "1952"]]
+    assert [overview._periods_label(g) for g in groups] == ["1950–January 1951", "February 1951–1952"]
+    assert overview.chronology_periods({"1950-00": 3, "1951-05": 4}) == [["1950", "1951"]]
+    assert overview.chronology_periods({}) == [[]] and overview._periods_label([]) == "Undated"
 
 
 def test_parts_a_smaller_edition_no_longer_makes_are_removed(tmp_path, small_limits):

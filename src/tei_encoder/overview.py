@@ -6,7 +6,8 @@ that page shows, so Saxon never holds the whole edition and no page grows withou
 - documents: ``index.html``, then ``index-2.html``, … with ``PAGE_DOCS`` documents each (in date
   order) and a pager naming each page's years;
 - chronology: ``chronology.html``, ``chronology-2.html``, …: whole years, about ``CHRONO_ITEMS``
-  dated documents and events a page;
+  dated documents and events a page; a year with more than that on its own (a dense archive)
+  is cut into whole months;
 - ``persons.html``, ``places.html``, ``orgs.html``: every entry, with the first ``LISTED``
   documents that mention it; an entry mentioned more often links to ``mentions-KIND-ID.html``
   (and ``-2``, …), which list all of them, ``PAGE_DOCS`` a page.
@@ -128,13 +129,13 @@ class Scan:
     4-8 bytes a mention, a few per dated item, nothing per document."""
     by_entry: dict      # (kind, id) -> (array of document indexes, array of mention counts), date order
     unknown: dict       # kind -> {name as written: [count, array of the first LISTED document indexes]}
-    per_year: dict      # year -> dated documents and events in it
+    per_month: dict     # "YYYY-MM" ("YYYY-00": dated by the year only) -> dated documents and events
 
 
 def scan(docs: Sequence) -> Scan:
     by_entry: dict = {}
     unknown: dict = {kind: {} for kind in KIND_PAGE}
-    per_year: dict[str, int] = {}
+    per_month: dict[str, int] = {}
     for i, d in enumerate(docs):
         for key, n in d.mentions.items():
             rows = by_entry.get(key)
@@ -148,9 +149,13 @@ def scan(docs: Sequence) -> Scan:
                 seen[0] += 1
                 if seen[0] <= LISTED:
                     seen[1].append(i)
-        for year in [d.date[:4]] * bool(d.date) + [iso[:4] for iso, _, _ in d.events if iso]:
-            per_year[year] = per_year.get(year, 0) + 1
-    return Scan(by_entry, unknown, per_year)
+        for month in [_month(d.date)] * bool(d.date) + [_month(iso) for iso, _, _ in d.events if iso]:
+            per_month[month] = per_month.get(month, 0) + 1
+    return Scan(by_entry, unknown, per_month)
+
+
+def _month(iso: str) -> str:
+    return iso[:7] if len(iso) >= 7 else iso[:4] + "-00"
 
 
 # ------------------------------------------------------------------ the pages
@@ -170,31 +175,70 @@ def index_pages(docs: Sequence, refs: Sequence, register) -> Iterator[Page]:
         yield Page(name, "index", _site(len(docs), body + [_pager(parts, name)], f" first='{a + 1}' last='{b}'"))
 
 
-def chronology_pages(docs: Sequence, per_year: dict[str, int]) -> Iterator[Page]:
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def chronology_periods(per_month: dict[str, int]) -> list[list[str]]:
+    """The chronology's parts as lists of periods: whole years ("1956") filling parts of about
+    CHRONO_ITEMS items; a year with more items than that on its own is cut into whole months
+    ("1956-05"; its items dated by the year only, "1956-00", come first), so that no part grows
+    with the density of the archive."""
+    per_year: dict[str, int] = {}
+    for month, n in per_month.items():
+        per_year[month[:4]] = per_year.get(month[:4], 0) + n
+    units: list[tuple[str, int]] = []
+    for year in sorted(per_year):
+        if per_year[year] > CHRONO_ITEMS:
+            units += [(m, per_month[m]) for m in sorted(m for m in per_month if m[:4] == year)]
+        else:
+            units.append((year, per_year[year]))
     groups: list[list[str]] = [[]]
     size = 0
-    for year in sorted(per_year):
-        if groups[-1] and size + per_year[year] > CHRONO_ITEMS:
+    for period, n in units:
+        if groups[-1] and size + n > CHRONO_ITEMS:
             groups.append([])
             size = 0
-        groups[-1].append(year)
-        size += per_year[year]
-    parts = [(page_name("chronology", k + 1), _years_label(g[0], g[-1]) if g else "Undated")
-             for k, g in enumerate(groups)]
-    group_of = {year: k for k, years in enumerate(groups) for year in years}
+        groups[-1].append(period)
+        size += n
+    return groups
+
+
+def _period_label(period: str) -> str:
+    month = period[5:7]
+    if len(period) == 4 or month == "00" or not (month.isdigit() and 1 <= int(month) <= 12):
+        return period[:4]
+    return f"{_MONTHS[int(month) - 1]} {period[:4]}"
+
+
+def _periods_label(periods: list[str]) -> str:
+    if not periods:
+        return "Undated"
+    first, last = _period_label(periods[0]), _period_label(periods[-1])
+    return first if first == last else f"{first}–{last}"
+
+
+def chronology_pages(docs: Sequence, per_month: dict[str, int]) -> Iterator[Page]:
+    groups = chronology_periods(per_month)
+    split = {p[:4] for g in groups for p in g if len(p) > 4}  # the years cut into months
+
+    def period(iso: str) -> str:
+        return _month(iso) if iso[:4] in split else iso[:4]
+    parts = [(page_name("chronology", k + 1), _periods_label(g)) for k, g in enumerate(groups)]
+    group_of = {p: k for k, periods in enumerate(groups) for p in periods}
     members = [array("I") for _ in groups]  # one pass: the documents each part shows (undated: the last)
     for i, d in enumerate(docs):
-        touched = {group_of[iso[:4]] for iso, _, _ in d.events if iso}
-        touched.add(group_of[d.date[:4]] if d.date else len(groups) - 1)
+        touched = {group_of[period(iso)] for iso, _, _ in d.events if iso}
+        touched.add(group_of[period(d.date)] if d.date else len(groups) - 1)
         for k in sorted(touched):
             members[k].append(i)
-    for k, years in enumerate(groups):
-        wanted = set(years)
+    for k, periods in enumerate(groups):
+        wanted = set(periods)
         body = []
         for i in members[k]:
             d = docs[i]
-            listed = bool(d.date) and d.date[:4] in wanted
-            events = [e for e in d.events if e[0] and e[0][:4] in wanted]
+            listed = bool(d.date) and period(d.date) in wanted
+            events = [e for e in d.events if e[0] and period(e[0]) in wanted]
             body.append(_doc_xml(d, kinds=(), events=events, here=listed or not d.date, full=False))
         yield Page(parts[k][0], "chronology", _site(len(docs), body + [_pager(parts, parts[k][0])]))
 
@@ -249,7 +293,7 @@ def all_pages(docs: Sequence, register, refs: Sequence | None = None) -> Iterato
     found = scan(docs)
     yield from index_pages(docs, refs, register)
     yield from register_pages(refs, register, found)
-    yield from chronology_pages(docs, found.per_year)
+    yield from chronology_pages(docs, found.per_month)
 
 
 def limits() -> str:
