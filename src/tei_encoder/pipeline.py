@@ -143,6 +143,26 @@ class Runner:
             self._dask = None
 
 
+class Sending:
+    """The tasks for documents at ``positions``, each made as it is sent to the runner, and what
+    the caller keeps of each until its result comes back (by the task's index): a stage of
+    100,000 documents holds a few tasks, not a list of them. ``make(i)`` returns (kept, task)."""
+
+    def __init__(self, positions, make: Callable):
+        self.positions, self.make, self.kept = positions, make, {}
+
+    def tasks(self):
+        """A generator, or a list when there are too few for a pool to pay (they run here)."""
+        def made():
+            for j, i in enumerate(self.positions):
+                self.kept[j], task = self.make(i)
+                yield task
+        return made() if len(self.positions) >= SMALL_RUN else list(made())
+
+    def pop(self, j: int):
+        return self.kept.pop(j)
+
+
 class _Positions:
     """``i in positions`` for increasing i over a sorted array of positions, in one pass."""
 
@@ -424,17 +444,14 @@ class Build:
                 results.add(i, res)
         bar = self._bar("encode", len(todo))
         spec["ahead"] = self.ahead_stages
-        in_flight: dict[int, tuple[int, Path, str]] = {}
 
-        def items():
-            for j, i in enumerate(todo):
-                src = Path(sources[i])
-                in_flight[j] = (i, src, key_of(src))
-                yield (spec, os.path.abspath(src), str(src), os.path.abspath(out / f"{src.stem}.xml"),
-                       str(out / f"{src.stem}.xml"))
-        for j, ok, value in self.runner.run(encode_ahead_task, items() if len(todo) >= SMALL_RUN else list(items()),
-                                            warm_encode_ahead, (spec,)):
-            i, src, key = in_flight.pop(j)
+        def make(i: int):
+            src = Path(sources[i])
+            return (i, src, key_of(src)), (spec, os.path.abspath(src), str(src),
+                                           os.path.abspath(out / f"{src.stem}.xml"), str(out / f"{src.stem}.xml"))
+        sending = Sending(todo, make)
+        for j, ok, value in self.runner.run(encode_ahead_task, sending.tasks(), warm_encode_ahead, (spec,)):
+            i, src, key = sending.pop(j)
             if not ok:
                 res = FileResult(source=str(src), status="failed", error=f"{src}: {value}")
             else:
@@ -537,16 +554,13 @@ class Build:
                 continue
             todo.append(i)
         bar = self._bar("validate", len(todo))
-        in_flight: dict[int, tuple[Path, str]] = {}
 
-        def items():
-            for j, i in enumerate(todo):
-                path, h, ids = files[i]
-                in_flight[j] = (path, code_key(h, ids))
-                yield os.path.abspath(path), str(path)
-        for j, ok, value in self.runner.run(validate_task, items() if len(todo) >= SMALL_RUN else list(items()),
-                                            warm_validate):
-            path, key = in_flight.pop(j)
+        def make(i: int):
+            path, h, ids = files[i]
+            return (path, code_key(h, ids)), (os.path.abspath(path), str(path))
+        sending = Sending(todo, make)
+        for j, ok, value in self.runner.run(validate_task, sending.tasks(), warm_validate):
+            path, key = sending.pop(j)
             if not ok:
                 value = {"status": "unreadable", "errors": 1, "warnings": 0,
                          "lines": [f"{path}:0:0: error: cannot validate: {value}"]}
@@ -606,16 +620,13 @@ class Build:
         for e in errors:
             click.echo(e, err=True)
         bar = self._bar("pdf", len(todo))
-        in_flight: dict[int, tuple] = {}
 
-        def items():
-            for j, i in enumerate(todo):
-                path, h, ids = files[i]
-                in_flight[j] = (i, name_of(path), path, pdf_key(h, ids))
-                yield spec, os.path.abspath(path), name_of(path)
-        for j, ok, value in self.runner.run(pdf_task, items() if len(todo) >= SMALL_RUN else list(items()),
-                                            warm_pdf, (spec,)):
-            i, name, path, key = in_flight.pop(j)
+        def make(i: int):
+            path, h, ids = files[i]
+            return (i, name_of(path), path, pdf_key(h, ids)), (spec, os.path.abspath(path), name_of(path))
+        sending = Sending(todo, make)
+        for j, ok, value in self.runner.run(pdf_task, sending.tasks(), warm_pdf, (spec,)):
+            i, name, path, key = sending.pop(j)
             if ok:
                 data, n = value
                 self.writer.write(out / f"{name}.pdf", data,

@@ -27,8 +27,8 @@ import click
 from .buildrecords import NameSet, SortedDocs, StoredSummaries, summary_from_dict
 from .incremental import code_fingerprint, entries_key, sha, sha_of
 from .overview import all_pages as overview_page_specs, limits as overview_limits
-from .pipeline import SMALL_RUN, StageStats, _copy_if_changed, _Positions, _recording, overview_task, page_task, \
-    summary_task, warm_site
+from .pipeline import SMALL_RUN, Sending, StageStats, _copy_if_changed, _Positions, _recording, overview_task, \
+    page_task, summary_task, warm_site
 from .site import XSLT_DIR, SiteError, _safe_name, _write, load_register, page_params, remove_stale_overview_pages
 
 
@@ -40,10 +40,6 @@ class SiteStage:
         self.st = StageStats("site", total=len(files))
         self.summary_key = functools.partial(build._key, code_fingerprint("summary"))
         self.records = build.manifest.stage("summary")
-
-    def _lazy(self, items, n: int):
-        """Items for the runner: taken as they are sent, or a list when too few for a pool."""
-        return items if n >= SMALL_RUN else list(items)
 
     def _error(self, message: str, bar=None) -> None:
         self.errors.append(message)
@@ -103,17 +99,15 @@ class SiteStage:
 
     def _summarise(self, todo: array) -> set[str]:
         """Summarise the documents at ``todo``; returns the names of those that failed (few)."""
-        in_flight: dict[int, tuple] = {}
         failed: set[str] = set()
 
-        def items():
-            for j, i in enumerate(todo):
-                path, h, ids = self.files[i]
-                in_flight[j] = (path, self.summary_key(h, ids))
-                yield self.spec, os.path.abspath(path)
+        def make(i: int):
+            path, h, ids = self.files[i]
+            return (path, self.summary_key(h, ids)), (self.spec, os.path.abspath(path))
+        sending = Sending(todo, make)
         bar = self.b._bar("summarise", len(todo))
-        for j, ok, value in self.b.runner.run(summary_task, self._lazy(items(), len(todo)), warm_site, (self.spec,)):
-            path, key = in_flight.pop(j)
+        for j, ok, value in self.b.runner.run(summary_task, sending.tasks(), warm_site, (self.spec,)):
+            path, key = sending.pop(j)
             if ok:
                 self.b.manifest.put("summary", path.name, key, value)
             else:
@@ -180,7 +174,7 @@ class SiteStage:
                     yield self.spec, os.path.abspath(d.path), params
         failed: set[str] = set()
         bar = b._bar("html", len(redo))
-        for j, ok, value in b.runner.run(page_task, self._lazy(items(), len(redo)), warm_site, (self.spec,)):
+        for j, ok, value in b.runner.run(page_task, items() if len(redo) >= SMALL_RUN else list(items()), warm_site, (self.spec,)):
             d, key = in_flight.pop(j)
             if ok:
                 b.writer.write(out / "doc" / f"{d.name}.html", value.encode("utf-8"),
