@@ -40,7 +40,7 @@ def test_sorted_docs_give_the_order_sort_key_gives(manifest):
     with pytest.raises(IndexError):
         docs[300]
     by_name = {r.name: (h, ids, k) for r, h, ids, k in rows}
-    assert [docs.inputs(i) for i in range(300)] == [by_name[r.name] for r in expected]
+    assert [(r, inputs) for r, inputs in docs.rows()] == [(r, by_name[r.name]) for r in expected]
 
 
 def test_sorted_docs_without_some_keep_the_order_of_the_rest(manifest):

@@ -111,7 +111,7 @@ class DocFiles(Sequence):
 class SortedDocs(Sequence):
     """The site's documents in date order (``site.DocSummary.sort_key``) as ``site.DocRef`` by
     position, each with the hash and register ids of its TEI and the key of its summary
-    (``inputs(i)``). Made by ``SortedDocs.build`` from (DocRef, hash, ids, summary key) rows."""
+    (``rows()``). Made by ``SortedDocs.build`` from (DocRef, hash, ids, summary key) rows."""
 
     COLUMNS = "path, name, title, date, hash, ids, skey"
 
@@ -148,11 +148,6 @@ class SortedDocs(Sequence):
 
     def __getitem__(self, i: int):
         return _ref(self._row(i))
-
-    def inputs(self, i: int) -> tuple[str, list[str], str]:
-        """(hash of the TEI, register ids it refers to, key of its summary) of document i."""
-        _, _, _, _, h, ids, skey = self._row(i)
-        return h, ids.split(), skey
 
     def rows(self):
         for row in self.db.execute(f"SELECT {self.COLUMNS} FROM {self.table} ORDER BY seq"):

@@ -503,9 +503,9 @@ class Build:
         self.manifest.put("encode", stem, key, {"result": result, "ids": ids})
         if not ahead:
             return
-        name, h, entries = f"{stem}.xml", sha256(data), entries_key(self.snapshot, ids)
+        name, h = f"{stem}.xml", sha256(data)
         for stage, value in ahead.items():
-            self.manifest.put(stage, name, sha(code_fingerprint(stage), h, entries), value)
+            self.manifest.put(stage, name, self._key(code_fingerprint(stage), h, ids), value)
             self.done_ahead[stage].add(name)
 
     def _report(self, results: ReportSpool) -> None:
