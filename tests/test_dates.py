@@ -89,3 +89,10 @@ def test_a_yearless_date_long_after_the_document_belongs_to_the_year_before():
     assert attrs["when"] == "1955-12-25" and attrs["evidence"] == "conjecture"
     [(text, attrs)] = dates("on 2 March the delegation will leave", doc="1956-01-10")
     assert attrs["when"] == "1956-03-02"
+
+
+def test_a_year_supplied_in_brackets_completes_a_yearless_date():
+    for text, span, iso in [("your telegrams dated 29 August [1955].", "29 August [1955]", "1955-08-29"),
+                            ("on 5 March [19]56 he left", "5 March [19]56", "1956-03-05")]:
+        found = find_dates(text, "1957-01-10")
+        assert [(text[s.start:s.end], s.attr("when"), s.attr("evidence")) for s in found] == [(span, iso, None)]

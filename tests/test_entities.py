@@ -179,3 +179,20 @@ def test_an_abbreviation_the_document_defines_otherwise_is_not_linked_to_the_reg
         [("Council on Classification Policy (CCP)", None), ("CCP", None)]
     same = tags("Delegates of the Chinese Communist Party (CCP) came. The CCP agreed.", "1970-01-01")
     assert all(r and r.endswith("ccp") for t, tag, r, _ in same if tag == "orgName")
+
+
+def test_a_title_abbreviated_with_a_period_still_introduces_a_name():
+    found = [f[:2] for f in tags("At his request Cde. Suntsov, an adviser, wrote to Mrs. Pak and Gen. Hodge.", "1955-12-24")]
+    assert ("Suntsov", "persName") in found
+    assert ("Pak", "persName") in found
+    assert ("Hodge", "persName") in found
+    # a sentence that ends after an ordinary word does not run into the next one
+    assert not any(text.startswith("Embassy") for text, _ in tags("He left the Embassy. Kim said so."))
+
+
+def test_a_group_possessive_stays_inside_an_organisation_name_but_a_persons_does_not():
+    found = [f[:2] for f in tags("at the instruction of the Political Council of the CC of the Korean Worker’s Party "
+                                 "and of the People’s Army, not of Kim Il Sung's Party.", "1950-08-31")]
+    assert ("Political Council of the CC of the Korean Worker’s Party", "orgName") in found
+    assert ("People’s Army", "orgName") in found
+    assert not any("Sung's Party" in text for text, _ in found)

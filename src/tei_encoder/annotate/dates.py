@@ -284,12 +284,37 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
     return _merge_glosses(text, sorted(spans, key=lambda s: s.start))
 
 
+# The year an editor supplied after a date written without one: "29 August [1955]", "5 March [19]56".
+_SUPPLIED_YEAR = re.compile(r"[ \u00a0]*(?:\[(?P<y>1[89]\d\d|20[0-4]\d)\]|\[(?P<c>1[89]|20)\](?P<yy>\d\d))(?!\d)")
+
+
+def _with_supplied_year(text: str, s: Span) -> Span | None:
+    """A yearless date and the bracketed year after it as one date of that year (no conjecture: the
+    year is written, if by the editor)."""
+    if s.attr("evidence") != "conjecture":
+        return None
+    m = _SUPPLIED_YEAR.match(text, s.end)
+    if not m:
+        return None
+    year = m.group("y") or m.group("c") + m.group("yy")
+    attrs = tuple((k, year + v[4:]) for k, v in s.attrs if k in ("when", "from", "to"))
+    return Span(s.start, m.end(), "date", attrs)
+
+
 def _merge_glosses(text: str, spans: list[Span]) -> list[Span]:
-    """'23.10. [October 23]': a date and the translator's bracketed rendering of it are one date."""
+    """'23.10. [October 23]': a date and the translator's bracketed rendering of it are one date;
+    so are a date without its year and the year supplied in brackets after it."""
     out: list[Span] = []
     i = 0
     while i < len(spans):
         s = spans[i]
+        whole = _with_supplied_year(text, s)
+        if whole is not None:
+            out.append(whole)
+            i += 1
+            while i < len(spans) and spans[i].start < whole.end:
+                i += 1                                # the bracketed year, found on its own
+            continue
         if i + 1 < len(spans):
             nxt = spans[i + 1]
             between = text[s.end:nxt.start]

@@ -478,9 +478,15 @@ class EntityTagger:
                 continue
             # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
-            while i > 0 and toks[i - 1].raw[:1].isupper() and \
-                    text[toks[i - 1].end:toks[i].start] in (" ", "’s ", "'s ", "' ", "’ ", "-", "] ", "[") and \
-                    toks[i - 1].norm not in self.org_left_stop:
+            while i > 0:
+                if _possessive_s(text, toks, i - 1) and i > 1 and toks[i - 2].raw[:1].isupper() and \
+                        toks[i - 2].norm not in self.org_left_stop:
+                    i -= 2                               # "Korean Worker’s Party"
+                    continue
+                if not (toks[i - 1].raw[:1].isupper() and
+                        text[toks[i - 1].end:toks[i].start] in (" ", "' ", "’ ", "-", "] ", "[") and
+                        toks[i - 1].norm not in self.org_left_stop):
+                    break
                 i -= 1
             # right: "of (the) X …", "for X", and "in (the) X" after an embassy
             j = h + 1
@@ -494,8 +500,12 @@ class EntityTagger:
                     while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
                         k += 1
                     m = k
-                    while m < n and toks[m].raw[:1].isupper() and text[toks[m - 1].end:toks[m].start] == " " and \
-                            toks[m].norm not in self.org_left_stop:
+                    while m < n:
+                        if m > k and _possessive_s(text, toks, m) and m + 1 < n and toks[m + 1].raw[:1].isupper():
+                            m += 1                       # "of the Korean Worker’s Party"
+                        elif not (toks[m].raw[:1].isupper() and text[toks[m - 1].end:toks[m].start] == " " and
+                                  toks[m].norm not in self.org_left_stop):
+                            break
                         m += 1
                     if m == k:
                         break
@@ -557,6 +567,17 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _possessive_s(text: str, toks: list[Tok], j: int) -> bool:
+    """Token j is the "s" of a possessive inside a name ("Worker’s Party", "People’s Army"): a group of people's
+    possessive, not a person's ("Kim Il Sung's Party" is no party's name)."""
+    return toks[j].raw == "s" and 0 < j < len(toks) - 1 and text[toks[j - 1].end:toks[j].start] in ("'", "’") \
+        and text[toks[j].end:toks[j + 1].start] == " " and toks[j - 1].norm in _GROUP_NOUNS
+
+
+_GROUP_NOUNS = frozenset({"worker", "workers", "people", "peoples", "peasant", "peasants", "farmer", "farmers",
+                          "women", "youth", "labour", "labor", "nation", "nations", "soldier", "soldiers"})
+
+
 def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     """Tokens j and j+1 are separated by a space, a period-space, or a bracket only."""
     if j + 1 >= len(toks):
@@ -564,7 +585,13 @@ def _gap_ok(text: str, toks: list[Tok], j: int) -> bool:
     gap = text[toks[j].end:toks[j + 1].start]
     if gap in (" ", "] ", " [", "-", "] [", "[", "]"):
         return True
-    return gap in (". ", ".", ". [", "]. ") and len(toks[j].raw) <= 2
+    return gap in (". ", ".", ". [", "]. ") and (len(toks[j].raw) <= 2 or toks[j].norm in TITLE_ABBREVIATIONS)
+
+
+# Titles written with a period ("Cde. Suntsov", "Mrs. Kim", "Gen. Hodge"): the period ends the
+# abbreviation, not a sentence, so the name after it still belongs to the title.
+TITLE_ABBREVIATIONS = frozenset({"cde", "cdes", "com", "mrs", "dr", "prof", "gen", "col", "lt", "capt", "maj",
+                                 "adm", "amb", "sgt", "messrs", "mme", "mlle", "gov", "sen", "rep", "hon"})
 
 
 _CONNECTOR_WORDS = {"OF", "THE", "FOR", "ON", "IN", "AND", "DE", "DU", "DER", "DES"}
