@@ -96,3 +96,9 @@ def test_a_year_supplied_in_brackets_completes_a_yearless_date():
                             ("on 5 March [19]56 he left", "5 March [19]56", "1956-03-05")]:
         found = find_dates(text, "1957-01-10")
         assert [(text[s.start:s.end], s.attr("when"), s.attr("evidence")) for s in found] == [(span, iso, None)]
+
+
+def test_a_telegram_forms_slashed_date_with_a_two_digit_year_but_not_a_file_number():
+    assert dates("Sent by wire on 10/14/50 at 03:15 a.m.", doc="1950-10-14") == [("10/14/50", {"when": "1950-10-14"})]
+    assert dates("Ciphered telegram No. 12/25/50 of today", doc="1950-10-14") == []
+    assert dates("on 5/6/50 they met", doc="1950-10-14") == []       # day and month could be either

@@ -196,3 +196,18 @@ def test_a_group_possessive_stays_inside_an_organisation_name_but_a_persons_does
     assert ("Political Council of the CC of the Korean Worker’s Party", "orgName") in found
     assert ("People’s Army", "orgName") in found
     assert not any("Sung's Party" in text for text, _ in found)
+
+
+def test_the_clerks_lines_name_persons_and_numbered_units_are_not_file_numbers():
+    found = [f[:2] for f in tags("Deciphered by Morozov at 7:45 a.m. Typed by Bantsekina. Prepared by the Ministry of "
+                                 "Foreign Affairs.", "1950-10-14")]
+    assert ("Morozov", "persName") in found and ("Bantsekina", "persName") in found
+    assert ("Ministry of Foreign Affairs", "orgName") in found
+    assert not any(tag == "orgName" and text.startswith("Embassy") for text, tag in
+                   [f[:2] for f in tags("Embassy 242/18/K/53 of the Polish Republic", "1953-06-25")])
+
+
+def test_an_embassy_inside_an_organisations_name_takes_its_place_in_the_name():
+    found = [f[:2] for f in tags("Kim Hyung-mo, Chief of the Consular Department of the DPRK Embassy in the USSR, came.",
+                                 "1956-10-19")]
+    assert ("Consular Department of the DPRK Embassy in the USSR", "orgName") in found

@@ -79,8 +79,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("m(y)", rf"{_mon('m')}{_SP}\({_year('y')}\)", False),
     # May 1960 / August, 1981 / March of 1956
     ("my", rf"{_mon('m')}(?:,|{_SP}of)?{_SP}{_year('y')}", False),
-    # 15/10/1956 or 10/15/1956: only where the day cannot be the month (one part is over 12)
-    ("slash", r"(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>1[89]\d\d|20[0-4]\d)", False),
+    # 15/10/1956 or 10/14/50: only where the day cannot be the month (one part is over 12)
+    ("slash", r"(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>1[89]\d\d|20[0-4]\d|\d\d)", False),
     # 1956-03-05 / 1956.3.5 (year first, numeric)
     ("iso", r"(?P<y>1[89]\d\d|20[0-4]\d)[-./](?P<m>[01]?\d)[-./](?P<d>[0-3]?\d)", False),
     # 1955-1956 / 1955–56 (a span of years)
@@ -206,6 +206,8 @@ def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str
         return (("from", _iso(y, m1)), ("to", _iso(y, m2)))
     if kind == "slash":
         a, b, y = int(g("a")), int(g("b")), _num(m, "y")
+        if y < 100:
+            y += 1900                              # "10/14/50" in a telegram form of the archive's century
         if a > 12 >= b:
             d, mo = a, b
         elif b > 12 >= a:
@@ -275,6 +277,8 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
                 continue
             if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
                 continue
+            if kind == "slash" and _preceded_by_number_word(text, start):
+                continue                              # "No. 12/25/50" is a file number
             attrs = _attrs(kind, m, doc_date)
             if attrs is None:
                 continue

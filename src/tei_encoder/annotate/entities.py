@@ -388,6 +388,15 @@ class EntityTagger:
                     k += 1
                 if k > j > i:
                     out.append(Candidate(toks[j].start, _name_end(text, toks[k - 1]), "persName", None, "low", False, 1))
+            # The clerk's lines of a telegram or record: "Deciphered by Morozov", "typed by Bantsekina".
+            if t.norm in _BY_VERBS and i + 2 < n and toks[i + 1].norm == "by" and \
+                    text[t.end:toks[i + 1].start] == " " == text[toks[i + 1].end:toks[i + 2].start]:
+                k = i + 2
+                while k < n and k - i < 5 and self._is_name_token(toks[k]) and toks[k].norm not in self.org_head_set \
+                        and not self._gazetteer_kind(toks[k].norm) - {"person"} and (k == i + 2 or _gap_ok(text, toks, k - 1)):
+                    k += 1
+                if k > i + 2:
+                    out.append(Candidate(toks[i + 2].start, _name_end(text, toks[k - 1]), "persName", None, "low", False, 1))
             # A known given name and a surname: "Edgar Snow", "Vasily Kuznetsov", "John F. Kennedy".
             if self._given_name(t) and i + 1 < n and (i == 0 or not toks[i - 1].raw[:1].isupper() or
                                                       text[toks[i - 1].end:t.start] not in (" ",)):
@@ -495,7 +504,8 @@ class EntityTagger:
                 if gap != " ":
                     break
                 word = _case(toks[j].raw)
-                if word in self.connectors or (word == "in" and is_embassy):
+                if word in self.connectors or (word == "in" and (is_embassy or any(
+                        _case(x.raw) in self.embassy for x in toks[h:j]))):   # "Department of the DPRK Embassy in the USSR"
                     k = j + 1
                     while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
                         k += 1
@@ -512,8 +522,9 @@ class EntityTagger:
                     j = m
                 elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
                     j += 1                               # "Central Committee Presidium"
-                elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word):
-                    j += 1                               # "Division IV", "Office 9"
+                elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word) and \
+                        not re.match(r"[/.-]?\w", text[toks[j].end:toks[j].end + 2]):
+                    j += 1                               # "Division IV", "Office 9"; not "Embassy 242/18/K/53"
                 else:
                     break
             if j - i < 2:
@@ -565,6 +576,11 @@ COMMON_WORD_ZIPF = 4.6     # Zipf frequency of "reference", "assistant"; names l
 @functools.lru_cache(maxsize=1 << 16)
 def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
+
+
+# Verbs of the clerk's lines ("Typed by X"): the words after "by" are a person's name.
+_BY_VERBS = frozenset({"typed", "deciphered", "decoded", "ciphered", "encoded", "drafted", "dictated", "compiled",
+                       "copied", "recorded", "translated", "interpreted", "prepared", "initialed", "initialled"})
 
 
 def _possessive_s(text: str, toks: list[Tok], j: int) -> bool:
