@@ -102,3 +102,17 @@ def test_a_telegram_forms_slashed_date_with_a_two_digit_year_but_not_a_file_numb
     assert dates("Sent by wire on 10/14/50 at 03:15 a.m.", doc="1950-10-14") == [("10/14/50", {"when": "1950-10-14"})]
     assert dates("Ciphered telegram No. 12/25/50 of today", doc="1950-10-14") == []
     assert dates("on 5/6/50 they met", doc="1950-10-14") == []       # day and month could be either
+
+
+def test_two_whole_dates_joined_by_to_or_through_are_one_range():
+    assert dates("for the period from 20 December 1955 through 19 January 1956", doc="1956-01-21") == \
+        [("from 20 December 1955 through 19 January 1956", {"from": "1955-12-20", "to": "1956-01-19"})]
+    assert dates("during 13 May through 29 May 1958", doc="1958-05-30") == \
+        [("13 May through 29 May 1958", {"from": "1958-05-13", "to": "1958-05-29"})]
+    assert len(dates("on 1 May 1953 and 25 June 1953", doc="1953-06-25")) == 2
+
+
+def test_a_day_with_a_roman_month_and_no_year_is_resolved_but_not_a_section_number():
+    assert dates("28/VII added by hand", doc="1953-06-25") == \
+        [("28/VII", {"when": "1953-07-28", "cert": "medium", "evidence": "conjecture"})]
+    assert dates("see Chapter 3.IV and section 2/I", doc="1953-06-25") == []

@@ -211,3 +211,21 @@ def test_an_embassy_inside_an_organisations_name_takes_its_place_in_the_name():
     found = [f[:2] for f in tags("Kim Hyung-mo, Chief of the Consular Department of the DPRK Embassy in the USSR, came.",
                                  "1956-10-19")]
     assert ("Consular Department of the DPRK Embassy in the USSR", "orgName") in found
+
+
+def test_organisation_names_with_ordinals_members_and_a_countrys_possessive():
+    found = [f[:2] for f in tags("Sent to the 8th Department of the General Staff of the Armed Forces. A chief of the "
+                                 "Cabinet of Ministers met advisors to North Korea's Ministry of Internal Affairs at the "
+                                 "Protocol Directorate in the DPRK Ministry of Foreign Affairs. The Soviet Government and "
+                                 "the 20th Soviet Communist Party [Congress] agreed; the Indonesian Embassy on the 2nd.",
+                                 "1950-08-31")]
+    for name in ("8th Department of the General Staff of the Armed Forces", "Cabinet of Ministers",
+                 "North Korea's Ministry of Internal Affairs",
+                 "Protocol Directorate in the DPRK Ministry of Foreign Affairs", "Indonesian Embassy"):
+        assert (name, "orgName") in found, name
+    assert not any(text.startswith(("Soviet Government", "20th")) for text, _ in found)
+
+
+def test_initials_after_a_surname_belong_to_the_name():
+    found = [f[:2] for f in tags("Ambassador of the USSR in the DPRK, Cde. Ivanov V.I.\nFor the period", "1956-06-07")]
+    assert ("Ivanov V.I.", "persName") in found

@@ -56,7 +56,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     # 1 and 2 February 1962 (two days of one month)
     ("d-and-dm-y", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
     # 16 July to 23 August 1981 / from 24 May to 11 June 1956
-    ("dm-dm-y", rf"{_FROM}{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
+    ("dm-dm-y", rf"{_FROM}{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|through|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
     # July 16 to August 23, 1981
     ("md-md-y", rf"{_FROM}{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
     # 4-11 April 1972 / 4 to 11 April 1972
@@ -99,6 +99,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("m,d", rf"{_mon('m')},{_SP}(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?!,?{_SP}\d)", False),
     # 23.10. [October 23]: a numeric day and month that the translator glosses in brackets
     ("numeric-dm", r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.?(?=\s*\[)", False),
+    # 28/VII, 3.XI (no year): a Roman month leaves no doubt which number is the day
+    ("d/roman", r"(?P<d>[0-3]?\d)[/.](?P<m>XII|XI|X|IX|VIII|VII|VI|IV|V|III|II|I)(?![\w/]|\.\w|\s*\d)", False),
     # 8 October / the 26th of October (no year: resolved against the document's date)
     ("dm", rf"{_day('d')}{_SP}(?:of{_SP})?{_mon('m')}(?!{_SP}\d)", False),
     # October 23 / on October 23rd (no year)
@@ -149,7 +151,7 @@ def _num(match: re.Match[str], group: str) -> int:
 
 # Dates written without a year, completed from the document's date and marked as such.
 YEARLESS_RANGES = ("d-dm", "md-d", "d-and-dm")
-YEARLESS_DAYS = ("dm", "md", "m,d", "numeric-dm")
+YEARLESS_DAYS = ("dm", "md", "m,d", "numeric-dm", "d/roman")
 CONJECTURE = (("cert", "medium"), ("evidence", "conjecture"))
 
 
@@ -279,6 +281,8 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
                 continue
             if kind == "slash" and _preceded_by_number_word(text, start):
                 continue                              # "No. 12/25/50" is a file number
+            if kind == "d/roman" and _SECTION_WORD.search(text, max(0, start - 12), start):
+                continue                              # "Chapter 3.IV", "No. 2/I" number parts of a text or file
             attrs = _attrs(kind, m, doc_date)
             if attrs is None:
                 continue
@@ -305,6 +309,24 @@ def _with_supplied_year(text: str, s: Span) -> Span | None:
     return Span(s.start, m.end(), "date", attrs)
 
 
+# Between two whole dates written as one range: "1 May 1953 to 25 June 1953", "from 20 December 1955
+# through 19 January 1956".
+_RANGE_WORD = re.compile(r"[ \u00a0]*(?:to|through|until|till|[-–])[ \u00a0]*")
+_RANGE_FROM = re.compile(r"(?:[Ff]rom|[Bb]etween)[ \u00a0]+$")
+
+
+def _as_range(text: str, a: Span, b: Span) -> Span | None:
+    """Two dates joined by "to"/"through" as one from/to range (day precision, in order, both with
+    their year written)."""
+    fa, fb = a.attr("when"), b.attr("when")
+    if not (fa and fb and len(fa) == len(fb) == 10 and fa < fb) or "evidence" in dict(a.attrs) | dict(b.attrs):
+        return None
+    if not _RANGE_WORD.fullmatch(text, a.end, b.start):
+        return None
+    before = _RANGE_FROM.search(text, max(0, a.start - 9), a.start)
+    return Span(before.start() if before else a.start, b.end, "date", (("from", fa), ("to", fb)))
+
+
 def _merge_glosses(text: str, spans: list[Span]) -> list[Span]:
     """'23.10. [October 23]': a date and the translator's bracketed rendering of it are one date;
     so are a date without its year and the year supplied in brackets after it."""
@@ -321,6 +343,11 @@ def _merge_glosses(text: str, spans: list[Span]) -> list[Span]:
             continue
         if i + 1 < len(spans):
             nxt = spans[i + 1]
+            joined = _as_range(text, s, nxt)
+            if joined is not None:
+                out.append(joined)
+                i += 2
+                continue
             between = text[s.end:nxt.start]
             if re.fullmatch(r"\s*\[", between) and text[nxt.end:nxt.end + 1] == "]" and \
                     s.attr("when") == nxt.attr("when") and s.attr("when"):
@@ -344,6 +371,10 @@ def _bad_year_context(text: str, start: int, end: int) -> bool:
     if re.match(r"\s+[0-3]?\d\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)", after):
         return True                                    # "sent at 2035 30 September": a time of day
     return False
+
+
+_SECTION_WORD = re.compile(r"(?:section|chapter|article|paragraph|point|item|part|file|folder|fond|opis|delo|"
+                           r"no\.?|nº|n°|#)\s*$", re.I)
 
 
 def _preceded_by_number_word(text: str, start: int) -> bool:

@@ -199,6 +199,8 @@ class EntityTagger:
         # begin names of bodies ("General Staff", "General Assembly")
         self.org_left_stop = ({seq[0] for seq in self.title_seqs if len(seq) == 1} - {"general"}) | \
             {fold(w) for w in lx["org_left_stop"]}
+        # after "of": members of a body ("Council of Ministers") and "Internal Affairs" belong to its name
+        self.org_right_stop = self.org_left_stop - {"ministers", "deputies", "commissars", "representatives", "internal"}
         self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.standalone_orgs = set(lx["standalone_org_heads"])
@@ -492,20 +494,32 @@ class EntityTagger:
                         toks[i - 2].norm not in self.org_left_stop:
                     i -= 2                               # "Korean Worker’s Party"
                     continue
+                if i > 1 and toks[i - 1].raw == "s" and text[toks[i - 2].end:toks[i - 1].start] in ("'", "’") and \
+                        text[toks[i - 1].end:toks[i].start] == " " and toks[i - 2].raw[:1].isupper() and \
+                        "place" in self._gazetteer_kind(toks[i - 2].norm):
+                    i -= 2                               # "North Korea's Ministry of Internal Affairs"
+                    continue
                 if not (toks[i - 1].raw[:1].isupper() and
                         text[toks[i - 1].end:toks[i].start] in (" ", "' ", "’ ", "-", "] ", "[") and
                         toks[i - 1].norm not in self.org_left_stop):
                     break
                 i -= 1
-            # right: "of (the) X …", "for X", and "in (the) X" after an embassy
+            if i == h and i > 0 and _ORDINAL.fullmatch(toks[i - 1].raw) and text[toks[i - 1].end:toks[i].start] == " ":
+                i -= 1                                   # "8th Department of the General Staff" (not "20th Soviet
+                while i > 0 and toks[i - 1].raw[:1].isupper() and \
+                        text[toks[i - 1].end:toks[i].start] == " " and toks[i - 1].norm not in self.org_left_stop:
+                    i -= 1                               # Communist Party [Congress]"); "Foreign Affairs 5th Department"
+            # right: "of (the) X …", "for X", "in (the) X" after an embassy or before a body
             j = h + 1
             while j < n:
                 gap = text[toks[j - 1].end:toks[j].start]
                 if gap != " ":
                     break
                 word = _case(toks[j].raw)
-                if word in self.connectors or (word == "in" and (is_embassy or any(
-                        _case(x.raw) in self.embassy for x in toks[h:j]))):   # "Department of the DPRK Embassy in the USSR"
+                if word in self.connectors or word == "in":
+                    # "in (the) X": after an embassy ("Romanian Embassy in Moscow", "Department of the DPRK
+                    # Embassy in the USSR"), or where X is itself a body ("Protocol Directorate in the DPRK
+                    # Ministry of Foreign Affairs"); the check on X follows once its words are known
                     k = j + 1
                     while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
                         k += 1
@@ -513,11 +527,19 @@ class EntityTagger:
                     while m < n:
                         if m > k and _possessive_s(text, toks, m) and m + 1 < n and toks[m + 1].raw[:1].isupper():
                             m += 1                       # "of the Korean Worker’s Party"
-                        elif not (toks[m].raw[:1].isupper() and text[toks[m - 1].end:toks[m].start] == " " and
-                                  toks[m].norm not in self.org_left_stop):
+                        elif m == k and _ORDINAL.fullmatch(toks[m].raw) and m + 1 < n and toks[m + 1].raw[:1].isupper():
+                            pass                         # "of the 8th Directorate" (not "on the 2nd")
+                        elif not (toks[m].raw[:1].isupper() and
+                                  (text[toks[m - 1].end:toks[m].start] == " " or   # "of the\nCivil Air Fleet":
+                                   (m == k and text[toks[m - 1].end:toks[m].start] == "\n" and  # a line that
+                                    toks[m - 1].norm in ("of", "the"))) and                      # ends mid-name
+                                  toks[m].norm not in self.org_right_stop):
                             break
                         m += 1
                     if m == k:
+                        break
+                    if word == "in" and not (is_embassy or any(_case(x.raw) in self.embassy for x in toks[h:j]) or
+                                             any(_case(x.raw) in self.org_heads for x in toks[k:m])):
                         break
                     j = m
                 elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
@@ -533,8 +555,10 @@ class EntityTagger:
                 continue                                 # "the embassy" alone names nothing
             if is_embassy and i == h and j == h + 1 + 0:
                 continue
-            if toks[j - 1].norm in self.titles:
+            if j == h + 2 and toks[j - 1].norm in self.titles:
                 continue                                 # "Cabinet Secretary" is an office, not a body
+            if head == "Government" and j == h + 1 and all(x.norm in self.demonyms for x in toks[i:h]):
+                continue                                 # "the Soviet Government" is described, not named
             if j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " ":
                 continue                                 # "Pyongyang Government Building" is a place
             out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
@@ -581,6 +605,9 @@ def _zipf(word: str) -> float:
 # Verbs of the clerk's lines ("Typed by X"): the words after "by" are a person's name.
 _BY_VERBS = frozenset({"typed", "deciphered", "decoded", "ciphered", "encoded", "drafted", "dictated", "compiled",
                        "copied", "recorded", "translated", "interpreted", "prepared", "initialed", "initialled"})
+
+
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
 def _possessive_s(text: str, toks: list[Tok], j: int) -> bool:
@@ -670,9 +697,14 @@ def _with_suffix(text: str, c: Candidate) -> Candidate:
     if text[c.start:c.end].endswith((" Jr", " Sr")) and text[c.end:c.end + 1] == ".":
         return Candidate(c.start, c.end + 1, c.tag, c.ref, c.cert, c.linked, c.strength)
     m = _SUFFIX.match(text, c.end)
+    if not m and "." not in text[c.start:c.end]:
+        m = _TRAILING_INITIALS.match(text, c.end)            # "Cde. Ivanov V.I." (Russian order)
     if not m:
         return c
     return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
+
+
+_TRAILING_INITIALS = re.compile(r" (?:[A-Z]\.){1,3}(?=[\s,;:)]|$)")
 
 
 def _outside_brackets(text: str, c: Candidate) -> Candidate:
