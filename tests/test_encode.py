@@ -307,3 +307,33 @@ def test_two_persons_in_the_readings_of_a_choice_stay_valid(tmp_path):
     assert x(choice, "string(t:reg/t:persName/@ref)").endswith("#ri-song-un")
     r = CliRunner().invoke(main, ["validate", str(out / "choice.xml")], env={"CI": "true"})
     assert r.exit_code == 0, r.output
+
+
+def test_span_resolution_keeps_exactly_what_pairwise_comparison_keeps():
+    """resolve() finds crossings through its start/end buckets; on random spans (nested, crossing,
+    equal, empty, long) it keeps the same spans as comparing every pair would."""
+    import random
+    from tei_encoder.annotate import Span
+    from tei_encoder.writers.inline import NESTING, resolve
+
+    def pairwise(spans):
+        ranked = sorted(spans, key=lambda s: (-s.priority, -(s.end - s.start), s.start))
+        kept = []
+        for s in ranked:
+            if s.end <= s.start and s.tag != "gap":
+                continue
+            if any(s.start < k.start < s.end < k.end or k.start < s.start < k.end < s.end or
+                   (s.start, s.end, s.tag) == (k.start, k.end, k.tag) for k in kept):
+                continue
+            kept.append(s)
+        return sorted(kept, key=lambda s: (s.start, -(s.end - s.start), NESTING.get(s.tag, 5)))
+
+    rng = random.Random(7)
+    tags = ["persName", "placeName", "date", "supplied", "gap", "choice"]
+    for _ in range(200):
+        spans = []
+        for _ in range(rng.randint(0, 60)):
+            start = rng.randint(0, 400)
+            end = start + rng.choice([0, 1, 3, 10, 40, 70, 200])
+            spans.append(Span(start, end, rng.choice(tags), priority=rng.choice([0, 0, 1, 5])))
+        assert resolve(spans) == pairwise(spans)

@@ -32,22 +32,42 @@ NESTING = {"orig": -1, "reg": -1, "persName": 0, "placeName": 0, "orgName": 0, "
 def resolve(spans: list[Span]) -> list[Span]:
     """Drop spans that cross a stronger span; return the rest in document order."""
     ranked = sorted(spans, key=lambda s: (-s.priority, -(s.end - s.start), s.start))
-    kept: list[Span] = []
+    kept = _KeptSpans()
     for s in ranked:
         if s.end <= s.start and s.tag not in ("gap",):
             continue
-        if any(_crosses(s, k) or _same(s, k) for k in kept):
+        if kept.crossed_by(s):
             continue
-        kept.append(s)
-    return sorted(kept, key=lambda s: (s.start, -(s.end - s.start), NESTING.get(s.tag, 5)))
+        kept.add(s)
+    return sorted(kept.spans, key=lambda s: (s.start, -(s.end - s.start), NESTING.get(s.tag, 5)))
 
 
-def _crosses(a: Span, b: Span) -> bool:
-    return a.start < b.start < a.end < b.end or b.start < a.start < b.end < a.end
+class _KeptSpans:
+    """Spans kept so far, found by where they start and end (buckets of BLOCK characters), so that a
+    text with a million spans (a transcript that is one huge paragraph) is not compared pair by pair.
+    A span crosses a kept one only if exactly one end of the kept span lies strictly inside it."""
+    BLOCK = 64
 
+    def __init__(self):
+        self.spans: list[Span] = []
+        self.by_start: dict[int, list[Span]] = {}
+        self.by_end: dict[int, list[Span]] = {}
+        self.exact: set[tuple[int, int, str]] = set()
 
-def _same(a: Span, b: Span) -> bool:
-    return a.start == b.start and a.end == b.end and a.tag == b.tag
+    def add(self, s: Span) -> None:
+        self.spans.append(s)
+        self.by_start.setdefault(s.start // self.BLOCK, []).append(s)
+        self.by_end.setdefault(s.end // self.BLOCK, []).append(s)
+        self.exact.add((s.start, s.end, s.tag))
+
+    def crossed_by(self, s: Span) -> bool:
+        if (s.start, s.end, s.tag) in self.exact:
+            return True
+        for b in range(s.start // self.BLOCK, (s.end - 1) // self.BLOCK + 1 if s.end > s.start else 0):
+            if any(s.start < k.start < s.end < k.end for k in self.by_start.get(b, ())) or \
+                    any(k.start < s.start < k.end < s.end for k in self.by_end.get(b, ())):
+                return True
+        return False
 
 
 def append_inline(parent: etree._Element, text: str, spans: list[Span], hidden: set[int] | frozenset = frozenset()) -> None:
