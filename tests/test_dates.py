@@ -116,3 +116,16 @@ def test_a_day_with_a_roman_month_and_no_year_is_resolved_but_not_a_section_numb
     assert dates("28/VII added by hand", doc="1953-06-25") == \
         [("28/VII", {"when": "1953-07-28", "cert": "medium", "evidence": "conjecture"})]
     assert dates("see Chapter 3.IV and section 2/I", doc="1953-06-25") == []
+
+
+def test_a_month_after_a_time_word_is_a_date_but_not_the_word_may():
+    assert dates("In the early days of August, we met", doc="1963-10-04") == \
+        [("August", {"when": "1963-08", "cert": "medium", "evidence": "conjecture"})]
+    assert dates("He came in early October.", doc="1963-10-04")[0][0] == "early October"
+    assert dates("You may come. March on! The August Plenum; May Day.", doc="1963-10-04") == []
+
+
+def test_two_days_of_a_month_joined_by_and_and_capital_month_names():
+    assert dates("on January 11th and 12th, 1962", doc="1962-01-20") == \
+        [("January 11th and 12th, 1962", {"from": "1962-01-11", "to": "1962-01-12"})]
+    assert dates("on 29 JUNE 1962 the", doc="1962-07-01") == [("29 JUNE 1962", {"when": "1962-06-29"})]

@@ -229,3 +229,22 @@ def test_organisation_names_with_ordinals_members_and_a_countrys_possessive():
 def test_initials_after_a_surname_belong_to_the_name():
     found = [f[:2] for f in tags("Ambassador of the USSR in the DPRK, Cde. Ivanov V.I.\nFor the period", "1956-06-07")]
     assert ("Ivanov V.I.", "persName") in found
+
+
+def test_unknown_names_in_a_list_of_persons_are_persons_but_not_in_a_list_of_places():
+    found = [f[:2] for f in tags("CPSU Delegation: Suslov (leader), Kozlov, Kuusinen, Ponomarev, Andropov, Il'ichev, "
+                                 "Grishin, Chervonenko", "1960-09-17")]
+    for name in ("Kozlov", "Kuusinen", "Il'ichev", "Grishin"):
+        assert (name, "persName") in found, name
+    assert [f[:2] for f in tags("send it to Chairman, Liu, Zhu, Deng and Chen for reading", "1955-04-04")] == \
+        [("Liu", "persName"), ("Zhu", "persName"), ("Deng", "persName"), ("Chen", "persName")]
+    assert not any(tag == "persName" for _, tag in
+                   [f[:2] for f in tags("visits to Czechoslovakia, Hungary, Poland and the Soviet Union")])
+
+
+def test_sender_with_place_burmese_honorific_and_two_surnames():
+    found = [f[:2] for f in tags("Telegram from Maneli (Saigon) to Spasowski (Warsaw) on talks of Zhou Enlai with "
+                                 "U Nu; Raúl Díaz Argüelles came.", "1963-10-04")]
+    for name in ("Maneli", "Spasowski", "U Nu", "Raúl Díaz Argüelles"):
+        assert (name, "persName") in found, name
+    assert ("Saigon", "placeName") in found

@@ -24,6 +24,7 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
          "ix": 9, "x": 10, "xi": 11, "xii": 12}
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|" \
          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 _Q = "[\"“”„'‘’]?"                          # odd quotes round a day: “15” October 1956
 _DAY = rf"{_Q}(?P<{{n}}>[0-3]?\d)(?: ?(?:st|nd|rd|th))?{_Q}"
@@ -93,6 +94,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("d-dm", rf"{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
     # October 10-11 (no year)
     ("md-d", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')}(?!\d|,?{_SP}\d)", False),
+    # January 11th and 12th, 1962 (two days of one month)
+    ("md-and-d-y", rf"{_mon('m')}{_SP}{_day('d1')}{_SP}and{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
+    # January 11th and 12th (no year)
+    ("md-and-d", rf"{_mon('m')}{_SP}{_day('d1')}{_SP}and{_SP}{_day('d2')}(?!\d|,?{_SP}\d)", False),
     # 1 and 2 February (two days, no year)
     ("d-and-dm", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
     # July, 30th (no year)
@@ -107,6 +112,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("md", rf"{_mon('m')}{_SP}{_day('d')}(?!\d|,?{_SP}\d)", False),
     # from 1920 to 1922 / between 1976 and 1977 (years as a range need "from" or "between")
     ("y-y", rf"(?:[Ff]rom|[Bb]etween){_SP}{_year('y1')}{_SP}(?:to|until|and|-|–){_SP}{_year('y2')}", False),
+    # in January / early October / since mid-April (a month without a year, after a word that makes it
+    # a time: "May" and "March" are words too)
+    ("m", rf"(?P<pre>(?:[Ee]arly|[Ll]ate|[Mm]id)[ -])?(?P<m>January|February|March|April|May|June|"
+          rf"July|August|September|October|November|December)(?!{_SPO}\d|,{_SPO}\d|{_SP}of{_SP}\d|{_SP}[A-Z])", False),
     # 1977 (a year standing alone, not part of a number or signature)
     ("y", _year("y"), False),
 ]]
@@ -150,7 +159,7 @@ def _num(match: re.Match[str], group: str) -> int:
 
 
 # Dates written without a year, completed from the document's date and marked as such.
-YEARLESS_RANGES = ("d-dm", "md-d", "d-and-dm")
+YEARLESS_RANGES = ("d-dm", "md-d", "d-and-dm", "md-and-d")
 YEARLESS_DAYS = ("dm", "md", "m,d", "numeric-dm", "d/roman")
 CONJECTURE = (("cert", "medium"), ("evidence", "conjecture"))
 
@@ -196,7 +205,11 @@ def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str
             return None
         y1 = y - 1 if (m1, d1) > (m2, d2) else y
         return (("from", _iso(y1, m1, d1)), ("to", _iso(y, m2, d2)))
-    if kind in ("d-dm-y", "md-d-y"):
+    if kind == "m":
+        mo = month_number(g("m"))
+        year = _year_for(doc_date, mo) if mo else None
+        return (("when", _iso(year, mo)),) + CONJECTURE if year else None
+    if kind in ("d-dm-y", "md-d-y", "md-and-d-y"):
         y, mo, d1, d2 = _num(m, "y"), month_number(g("m")), _num(m, "d1"), _num(m, "d2")
         if not (mo and d1 < d2 and _valid(y, mo, d1) and _valid(y, mo, d2)):
             return None
@@ -261,14 +274,15 @@ def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str
 
 def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
     """Every date expression in `text`, as `date` spans with ISO attributes."""
-    if not _DIGIT.search(text):
+    has_digit = _DIGIT.search(text) is not None
+    has_month = _MONTH_WORD.search(text) is not None
+    if not has_digit and not has_month:
         return []
     doc_year = int(doc_date[:4]) if doc_date else None
-    has_month = _MONTH_WORD.search(text) is not None
     taken = [False] * len(text)
     spans: list[Span] = []
     for kind, rx in PATTERNS:
-        if not has_month and kind in _NEEDS_MONTH:
+        if (not has_month and kind in _NEEDS_MONTH) or (not has_digit and kind != "m"):
             continue
         for m in rx.finditer(text):
             start, end = m.span()
@@ -279,6 +293,8 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
                 continue
             if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
                 continue
+            if kind == "m" and not m.group("pre") and not _MONTH_CUE.search(text, max(0, start - 12), start):
+                continue                              # "May" and "March" alone are words; "in May" a date
             if kind == "slash" and _preceded_by_number_word(text, start):
                 continue                              # "No. 12/25/50" is a file number
             if kind == "d/roman" and _SECTION_WORD.search(text, max(0, start - 12), start):
@@ -373,6 +389,8 @@ def _bad_year_context(text: str, start: int, end: int) -> bool:
     return False
 
 
+_MONTH_CUE = re.compile(r"\b(?:in|of|since|until|till|by|during|from|to|last|next|this|throughout|before|after)"
+                        r"[ \u00a0]+$", re.I)
 _SECTION_WORD = re.compile(r"(?:section|chapter|article|paragraph|point|item|part|file|folder|fond|opis|delo|"
                            r"no\.?|nº|n°|#)\s*$", re.I)
 

@@ -32,6 +32,7 @@ from wordfreq import zipf_frequency
 from ..register import Entry, Register
 from . import Span
 from .editorial import DESCRIPTION_START, FEATURES as FEATURE_WORDS
+from .dates import MONTHS
 
 TOKEN = re.compile(r"[^\W_]+")
 # Token shapes the person patterns test on every token (compiled once: re.fullmatch's cache
@@ -253,7 +254,43 @@ class EntityTagger:
 
     # -- per text -----------------------------------------------------------------------
     def find(self, text: str, doc_date: str | None = None) -> list[Span]:
-        return [c.span() for c in self._select(self._candidates(text, doc_date, coref=True))]
+        chosen = self._select(self._candidates(text, doc_date, coref=True))
+        return [c.span() for c in self._list_members(text, chosen)]
+
+    def _list_members(self, text: str, chosen: list[Candidate]) -> list[Candidate]:
+        """The other names of a list of persons: in "Suslov (leader), Kozlov, Kuusinen, Ponomarev,
+        Andropov" or a distribution line, an unknown surname between known persons is a person too.
+        A list qualifies with two persons known (or one and Korean/Chinese surnames standing alone)
+        and no place or organisation among its items."""
+        if ", " not in text:
+            return chosen
+        added = []
+        for m in _NAME_LIST.finditer(text):
+            items = [(x.start(1), x.end(1)) for x in _LIST_ITEM.finditer(text, m.start(), m.end())]
+            tags = []
+            for a, b in items:
+                inside = [c for c in chosen if a <= c.start and c.end <= b]
+                if any(c.start < b and a < c.end and not (a <= c.start and c.end <= b) for c in chosen):
+                    tags.append("crossed")
+                else:
+                    kinds = {c.tag for c in inside}
+                    tags.append(None if not kinds else kinds.pop() if len(kinds) == 1 else "mixed")
+            if any(t not in (None, "persName") for t in tags):
+                continue
+            bare = [(a, b) for (a, b), t in zip(items, tags) if t is None and self._list_name(text, a, b)]
+            known = tags.count("persName")
+            surnames = sum(1 for a, b in bare if fold(text[a:b]) in self.east_asian)
+            if known >= 2 or (known >= 1 and surnames >= 2):
+                added += [Candidate(a, b, "persName", None, "low", False, 1) for a, b in bare]
+        return sorted(chosen + added, key=lambda c: c.start) if added else chosen
+
+    def _list_name(self, text: str, a: int, b: int) -> bool:
+        """An item of a list that can be a person's name: capitalised name-like words only."""
+        words = [tokenize(w)[0] for w in text[a:b].split(" ") if tokenize(w)]   # "Il'ichev" is one word
+        return 0 < len(words) <= 3 and all(
+            t.raw[:1].isupper() and t.norm not in self.not_names and t.norm not in self.demonyms and
+            _case(t.raw) not in self.org_heads and t.norm not in self.titles and
+            (t.norm in self.east_asian or not self._common_word(t)) for t in words)
 
     def _ref(self, e: Entry) -> str:
         return f"{self.ref_base}/{e.file}#{e.id}"
@@ -345,12 +382,12 @@ class EntityTagger:
     def _select(cands: list[Candidate]) -> list[Candidate]:
         """Non-overlapping candidates: longest first, then register over patterns."""
         ranked = sorted(cands, key=lambda c: (-(c.end - c.start), -c.strength, not c.linked, c.start))
-        used: list[tuple[int, int]] = []
+        covered = bytearray(max((c.end for c in cands), default=0))   # characters already in a chosen name
         out = []
         for c in ranked:
-            if any(c.start < e and s < c.end for s, e in used):
+            if covered.find(1, c.start, c.end) != -1:
                 continue
-            used.append((c.start, c.end))
+            covered[c.start:c.end] = b"\x01" * (c.end - c.start)
             out.append(c)
         return sorted(out, key=lambda c: c.start)
 
@@ -412,7 +449,26 @@ class EntityTagger:
                 if text[toks[k - 1].end:last.start] in (" ", ". ") and _SURNAME_SHAPE.fullmatch(last.raw) \
                         and surname_ok and last.norm not in self.org_head_set \
                         and not self._gazetteer_kind(last.norm) - {"person"}:
-                    out.append(Candidate(t.start, last.end, "persName", None, "low", False, 1))
+                    end = last.end
+                    if k + 1 < n and text[last.end:toks[k + 1].start] == " " and self._second_surname(toks[k + 1]):
+                        end = toks[k + 1].end                # "Joaquin Hernandez Armas": two surnames
+                    out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
+            # A name with the sender's or addressee's place: "from Maneli (Saigon) to Spasowski (Warsaw)".
+            if i + 1 < n and i > 0 and toks[i - 1].norm in ("from", "to", "by") and self._is_name_token(t) and \
+                    _SURNAME_SHAPE.fullmatch(t.raw) and not self._gazetteer_kind(t.norm) and \
+                    t.norm not in self.org_head_set and text[t.end:toks[i + 1].start] == " (" and \
+                    "place" in self._gazetteer_kind(toks[i + 1].norm) and text[toks[i + 1].end:toks[i + 1].end + 1] == ")":
+                out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
+            # Burmese names with the honorific U: "U Nu", "U Thant", "U Ba Swe".
+            if t.raw == "U" and i + 1 < n and text[t.end:toks[i + 1].start] == " " and \
+                    _CAPITALISED.fullmatch(toks[i + 1].raw) and toks[i + 1].norm not in self.not_names and \
+                    not self._gazetteer_kind(toks[i + 1].norm) - {"person"} and _case(toks[i + 1].raw) not in self.org_heads:
+                end = toks[i + 1].end
+                if i + 2 < n and text[end:toks[i + 2].start] == " " and _CAPITALISED.fullmatch(toks[i + 2].raw) and \
+                        len(toks[i + 1].raw) <= 3 and toks[i + 2].norm not in self.not_names and \
+                        not self._gazetteer_kind(toks[i + 2].norm):
+                    end = toks[i + 2].end                    # "U Ba Swe"
+                out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
             if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
                 j = i
@@ -433,11 +489,19 @@ class EntityTagger:
                     if m:
                         end += m.end()
                     elif i + 2 < n and text[nxt.end:toks[i + 2].start] == " " and _CAPITALISED.fullmatch(toks[i + 2].raw) \
-                            and toks[i + 2].norm not in self.not_names and len(toks[i + 2].raw) <= 5 and len(nxt.raw) <= 5:
+                            and toks[i + 2].norm not in self.not_names and len(toks[i + 2].raw) <= 5 and len(nxt.raw) <= 5 \
+                            and toks[i + 2].norm not in MONTHS:       # not "Zhou Enlai Apr. 4"
                         end = toks[i + 2].end            # Kim Il Sung style three-part names
                     if m or _pinyin(nxt.raw) or end != nxt.end:
                         out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
         return out
+
+    def _second_surname(self, t: Tok) -> bool:
+        """A word after "Given Surname" that is a second surname (Spanish and Portuguese names), not
+        the next word of the sentence: capitalised, no common word, title, place or body."""
+        return bool(_SURNAME_SHAPE.fullmatch(t.raw)) and self._is_name_token(t) and t.norm not in self.titles \
+            and _case(t.raw) not in self.org_heads and not self._gazetteer_kind(t.norm) \
+            and t.raw not in self.buildings and t.norm not in GIVEN_NAMES
 
     def _given_name(self, t: Tok) -> bool:
         """A capitalised given name that is not also a frequent English word ("May", "Will", "General")."""
@@ -606,6 +670,14 @@ def _zipf(word: str) -> float:
 _BY_VERBS = frozenset({"typed", "deciphered", "decoded", "ciphered", "encoded", "drafted", "dictated", "compiled",
                        "copied", "recorded", "translated", "interpreted", "prepared", "initialed", "initialled"})
 
+
+# A list of three or more short capitalised items ("Kozlov, Kuusinen, Pospelov and Grishin"), each
+# maybe with a parenthesis or a count ("Suslov (leader)", "Stalin (2)", "Molotov - 1").
+_WORD = r"[A-Z][\w'’.]*(?:-[A-Za-z][\w'’.]*)*"
+_NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
+_AFTER = r"(?: ?\([^()\n]{1,20}\)| ?- ?\d{1,2})?"
+_NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER}){{2,}}")
+_LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
