@@ -79,8 +79,8 @@ def append_inline(parent: etree._Element, text: str, spans: list[Span], hidden: 
 def _emit(parent: etree._Element, chunk: str) -> None:
     if not chunk:
         return
-    if len(parent):
-        last = parent[-1]
+    last = next(parent.iterchildren(reversed=True), None)   # not len(parent): lxml counts the children
+    if last is not None:
         last.tail = (last.tail or "") + chunk
     else:
         parent.text = (parent.text or "") + chunk
