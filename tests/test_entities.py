@@ -248,3 +248,12 @@ def test_sender_with_place_burmese_honorific_and_two_surnames():
     for name in ("Maneli", "Spasowski", "U Nu", "Raúl Díaz Argüelles"):
         assert (name, "persName") in found, name
     assert ("Saigon", "placeName") in found
+
+
+def test_a_delegation_is_described_not_named_and_an_embassy_heading_keeps_its_city():
+    found = [f[:2] for f in tags("CPSU Delegation: Suslov. The delegation of the Albanian Labor Party met the "
+                                 "Indonesian Government on Friday.", "1962-06-29")]
+    assert ("CPSU", "orgName") in found and ("Albanian Labor Party", "orgName") in found
+    assert not any("Delegation" in text or "delegation" in text or "Friday" in text for text, _ in found)
+    heading = "Mexican Embassy, Prague\nTelegram no. 5"
+    assert ("Mexican Embassy, Prague", "orgName") in [f[:2] for f in tags(heading, "1962-10-28")]

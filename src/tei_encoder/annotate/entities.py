@@ -201,7 +201,8 @@ class EntityTagger:
         self.org_left_stop = ({seq[0] for seq in self.title_seqs if len(seq) == 1} - {"general"}) | \
             {fold(w) for w in lx["org_left_stop"]}
         # after "of": members of a body ("Council of Ministers") and "Internal Affairs" belong to its name
-        self.org_right_stop = self.org_left_stop - {"ministers", "deputies", "commissars", "representatives", "internal"}
+        self.org_right_stop = (self.org_left_stop - {"ministers", "deputies", "commissars", "representatives", "internal"}) \
+            | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} | set(MONTHS)
         self.org_head_set = {fold(h) for h in lx["org_heads"]}
         self.place_suffixes = set(lx["place_suffixes"])
         self.standalone_orgs = set(lx["standalone_org_heads"])
@@ -623,10 +624,26 @@ class EntityTagger:
                 continue                                 # "Cabinet Secretary" is an office, not a body
             if head == "Government" and j == h + 1 and all(x.norm in self.demonyms for x in toks[i:h]):
                 continue                                 # "the Soviet Government" is described, not named
+            if head.lower() == "delegation" and (j == h + 1 or _case(toks[h + 1].raw) == "of"):
+                continue                                 # "CPSU Delegation", "delegation of the Albanian Labor
+                                                         # Party": the party is named, the delegation described
+            if is_embassy and j == h + 1:
+                j_end = self._comma_place_end(text, toks[h].end)
+                if j_end:                                # "Mexican Embassy, Prague" (a telegram's heading)
+                    out.append(Candidate(toks[i].start, j_end, "orgName", None, "low", False, 1))
+                    continue
             if j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " ":
                 continue                                 # "Pyongyang Government Building" is a place
             out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
         return out
+
+    def _comma_place_end(self, text: str, at: int) -> int | None:
+        """The end of ", <place>" closing a line at offset `at` (a known place name, nothing after it)."""
+        m = _COMMA_PLACE.match(text, at)
+        if not m:
+            return None
+        first = tokenize(m.group(1))[0]
+        return m.end(1) if "place" in self._gazetteer_kind(first.norm) else None
 
     def _place_patterns(self, text: str, toks: list[Tok]) -> list[Candidate]:
         out = []
@@ -679,6 +696,7 @@ _AFTER = r"(?: ?\([^()\n]{1,20}\)| ?- ?\d{1,2})?"
 _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER}){{2,}}")
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
+_COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
