@@ -291,7 +291,7 @@ class EntityTagger:
         return 0 < len(words) <= 3 and all(
             t.raw[:1].isupper() and t.norm not in self.not_names and t.norm not in self.demonyms and
             _case(t.raw) not in self.org_heads and t.norm not in self.titles and
-            (t.norm in self.east_asian or not self._common_word(t)) for t in words)
+            (t.norm in self.east_asian or _zipf(t.norm) < RARE_GIVEN_NAME_ZIPF) for t in words)   # not "File"
 
     def _ref(self, e: Entry) -> str:
         return f"{self.ref_base}/{e.file}#{e.id}"
