@@ -44,3 +44,18 @@ def test_write_if_changed_leaves_the_same_bytes_untouched_and_replaces_others(tm
     assert write_if_changed(target, iter([b"x" * 100_000, b"z"])) is True
     assert target.read_bytes() == b"x" * 100_000 + b"z"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]   # no temporary file left
+
+
+def test_written_files_get_the_usual_permissions_and_keep_an_editors(tmp_path):
+    """Atomic writes go through a private temporary file; the file in place must still get what the
+    umask allows (a web server serves the site), and keep a mode an editor set."""
+    import os
+    import stat
+
+    from tei_encoder import fileio
+    new = tmp_path / "page.html"
+    fileio.atomic_write(new, b"<p/>")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~fileio._UMASK
+    os.chmod(new, 0o640)
+    fileio.atomic_write(new, b"<p>2</p>")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640

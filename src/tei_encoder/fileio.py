@@ -47,6 +47,7 @@ def _replace_atomically(path: str | Path, chunks, keep_same: bool = False) -> bo
         if digest is not None and path.is_file() and _file_sha256(path) == digest.hexdigest():
             os.unlink(tmp)
             return False
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
         return True
     except BaseException:
@@ -55,6 +56,24 @@ def _replace_atomically(path: str | Path, chunks, keep_same: bool = False) -> bo
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file would have had written in place: those of the file it replaces, else
+    the user's umask applied to 0o666 (mkstemp makes 0o600 files, which a web server could not read)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)      # the only way to read it; set straight back, before any thread is started
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 
 
 class BackgroundWriter:

@@ -88,12 +88,15 @@ def find_editorial(text: str) -> tuple[list[Span], set[int]]:
     return sorted(spans, key=lambda s: (s.start, -s.end)), hidden
 
 
+_NEXT_WORD = re.compile(r"\s+([A-Z][\w'’-]+)")
+
+
 def _reason(text: str, start: int, end: int, inner: str) -> str:
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
     if before.isalpha() or after.isalpha():
         return "completion"                       # V[asily], F[oreign] M[inistry]
-    nxt = re.match(r"\s+([A-Z][\w'’-]+)", text[end:])
+    nxt = _NEXT_WORD.match(text, end)      # (matched in place: slicing the rest of a long text is quadratic)
     if nxt and re.fullmatch(r"[A-Z][a-z'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*", inner):
         return "completion"                       # [Anastas] Mikoyan, [M.] Bodnaras
     if re.match(r"^[A-Z]", inner) and (len(inner.split()) > 1 or NAMEISH.match(inner)) and \

@@ -486,9 +486,9 @@ class EntityTagger:
                 if gap == " " and _CAPITALISED.fullmatch(nxt.raw) and nxt.norm not in self.not_names \
                         and nxt.norm not in self.demonyms:
                     end = nxt.end
-                    m = re.match(r"-[a-z]+", text[end:])
+                    m = _HYPHEN_SYLLABLE.match(text, end)
                     if m:
-                        end += m.end()
+                        end = m.end()
                     elif i + 2 < n and text[nxt.end:toks[i + 2].start] == " " and _CAPITALISED.fullmatch(toks[i + 2].raw) \
                             and toks[i + 2].norm not in self.not_names and len(toks[i + 2].raw) <= 5 and len(nxt.raw) <= 5 \
                             and toks[i + 2].norm not in MONTHS:       # not "Zhou Enlai Apr. 4"
@@ -697,6 +697,9 @@ _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
 _COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
+_HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
+_BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
+_GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
@@ -772,7 +775,7 @@ def _trimmed(text: str, c: Candidate) -> Candidate:
 
 def _continues_outside(text: str, c: Candidate) -> bool:
     """A pattern name inside a gloss whose surname follows the bracket: "[US President John F.] Kennedy"."""
-    return not c.linked and c.tag == "persName" and bool(re.match(r"\.?\]\s+[A-Z]", text[c.end:]))
+    return not c.linked and c.tag == "persName" and bool(_BRACKET_THEN_NAME.match(text, c.end))
 
 
 ABBR_DEFINITION = re.compile(r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:of|on|for|and|the|de)\s+)*){1,8}[A-Z][\w'’-]*)\s+\((?P<abbr>[A-Z]{2,8})\)")
@@ -821,7 +824,7 @@ def _outside_brackets(text: str, c: Candidate) -> Candidate:
 def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
     """A bracket or parenthesis right after a name that respells or identifies the same
     entity belongs to it: 'Filippov [Stalin]', 'Ri Song-un [Ri Song Un]', 'Incheon (Chemulpo)'."""
-    m = re.match(r" ?[\[(]([^\])\[(]+)[\])]", text[c.end:])
+    m = _GLOSS_AFTER.match(text, c.end)                # matched in place: no slice of the rest of the text
     if not m:
         return c
     inner = m.group(1).strip()
@@ -841,16 +844,16 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
             if kind != "person" or form.type == "abbr":
                 # "Council on Classification Policy (CCP)" defines an abbreviation; that the register
                 # knows another CCP says nothing about this body: one mention, no link
-                return Candidate(c.start, c.end + m.end(), c.tag, None, c.cert or "low", False, c.strength)
+                return Candidate(c.start, m.end(), c.tag, None, c.cert or "low", False, c.strength)
             # a cover name with the real person in brackets: "Filippov [Stalin]"
-            return Candidate(c.start, c.end + m.end(), c.tag, tagger._ref(entry), None, True, max(c.strength, 3))
+            return Candidate(c.start, m.end(), c.tag, tagger._ref(entry), None, True, max(c.strength, 3))
         if c.ref is not None and entry is not None and tagger._ref(entry) != c.ref:
             return c                                   # a different entity: not a gloss of this one
-        return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
+        return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     # an unknown respelling in the translator's square brackets: "Guseong [Kusong]"
     if m.group(0).lstrip().startswith("[") and kind in ("person", "place") and len(toks) <= 3 and \
             all(t.norm not in tagger.not_names and not tagger._common_word(t) for t in toks):
-        return Candidate(c.start, c.end + m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
+        return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
 
 
