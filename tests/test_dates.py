@@ -129,3 +129,9 @@ def test_two_days_of_a_month_joined_by_and_and_capital_month_names():
     assert dates("on January 11th and 12th, 1962", doc="1962-01-20") == \
         [("January 11th and 12th, 1962", {"from": "1962-01-11", "to": "1962-01-12"})]
     assert dates("on 29 JUNE 1962 the", doc="1962-07-01") == [("29 JUNE 1962", {"when": "1962-06-29"})]
+
+
+def test_between_two_dates_is_a_range_and_a_time_may_follow_a_slash():
+    assert dates("between 21 February and 5 June 1972 the", doc="1972-06-09") == \
+        [("between 21 February and 5 June 1972", {"from": "1972-02-21", "to": "1972-06-05"})]
+    assert dates("Sent 26.08.1976/03:00 hours", doc="1976-08-26") == [("26.08.1976", {"when": "1976-08-26"})]

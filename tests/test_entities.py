@@ -257,3 +257,20 @@ def test_a_delegation_is_described_not_named_and_an_embassy_heading_keeps_its_ci
     assert not any("Delegation" in text or "delegation" in text or "Friday" in text for text, _ in found)
     heading = "Mexican Embassy, Prague\nTelegram no. 5"
     assert ("Mexican Embassy, Prague", "orgName") in [f[:2] for f in tags(heading, "1962-10-28")]
+
+
+def test_named_governments_joined_department_names_and_an_embassy_to_a_country():
+    found = [f[:2] for f in tags("the Communist Party and the government of the Soviet Union. From : Information and "
+                                 "Culture Department to the GDR Embassy to DPRK; the Chairman of the Council of "
+                                 "Ministers of the DPRK Kim Il met the Soviet-Korean Friendship Society.", "1963-05-01")]
+    for name in ("government of the Soviet Union", "Information and Culture Department", "GDR Embassy to DPRK",
+                 "Council of Ministers of the DPRK", "Soviet-Korean Friendship Society"):
+        assert (name, "orgName") in found, name
+    assert ("Kim Il", "persName") in found
+    assert not any(t.startswith("Sung and") for t, _ in [f[:2] for f in tags("Kim Il Sung and Foreign Ministry")])
+
+
+def test_a_korean_name_and_its_romanisation_in_brackets_are_one_mention():
+    found = [f[:2] for f in tags("Deputy Foreign Minister, Comrade Ri Man-seok [Ri Man Sok], on 8 June", "1972-06-09")]
+    assert ("Ri Man-seok [Ri Man Sok]", "persName") in found
+    assert not any(t == "No. Chen" for t, _ in [f[:2] for f in tags("Telegram No. Chen Yi", "1961-01-01")])

@@ -46,7 +46,7 @@ def _mon(n: str) -> str:
 
 
 _NOT_BEFORE = r"(?<![\w./])(?<!\d[-–])"      # "mid-1956" is a date; "23-26/1696" is not
-_NOT_AFTER = r"(?![\w/-]|\.\d)"
+_NOT_AFTER = r"(?![\w-]|/(?!\d{1,2}:\d\d)|\.\d)"   # "26.08.1976/03:00": a date, then the time
 
 # Order matters: longer (range) patterns first; the finder keeps the first match at a position.
 _FROM = r"(?:(?:[Ff]rom|[Bb]etween)[ \u00a0]+)?"
@@ -58,6 +58,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     ("d-and-dm-y", rf"{_day('d1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
     # 16 July to 23 August 1981 / from 24 May to 11 June 1956
     ("dm-dm-y", rf"{_FROM}{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}(?:to|through|until|till|-|–){_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
+    # between 21 February and 5 June 1972 (a range: "between" makes the "and" mean "to")
+    ("between-dm-dm-y", rf"[Bb]etween{_SP}{_day('d1')}{_SP}(?:of{_SP})?{_mon('m1')}{_SP}and{_SP}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m2')},?{_SP}{_year('y')}", False),
     # July 16 to August 23, 1981
     ("md-md-y", rf"{_FROM}{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
     # 4-11 April 1972 / 4 to 11 April 1972
@@ -198,7 +200,7 @@ def _attrs(kind: str, m: re.Match[str], doc_date: str | None) -> tuple[tuple[str
         if not mo or not _valid(y, mo, d):
             return None
         return (("when", _iso(y, mo, d)),)
-    if kind in ("dm-dm-y", "md-md-y"):
+    if kind in ("dm-dm-y", "md-md-y", "between-dm-dm-y"):
         y = _num(m, "y")
         m1, m2, d1, d2 = month_number(g("m1")), month_number(g("m2")), _num(m, "d1"), _num(m, "d2")
         if not (m1 and m2 and _valid(y, m1, d1) and _valid(y, m2, d2)):

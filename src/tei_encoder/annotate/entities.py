@@ -471,7 +471,8 @@ class EntityTagger:
                     end = toks[i + 2].end                    # "U Ba Swe"
                 out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
-            if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first:
+            if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first \
+                    and t.raw not in ("No", "Nr", "Nos", "St", "Mt", "Vs", "Ca", "Ed", "Co"):   # "No. Chen" is a number
                 j = i
                 while j < n and _INITIAL.fullmatch(toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
                     j += 1
@@ -550,7 +551,8 @@ class EntityTagger:
         for h, t in enumerate(toks):
             head = _case(t.raw)
             is_embassy = head in self.embassy
-            if not (head in self.org_heads or is_embassy):
+            named_government = t.raw == "government" and h + 1 < n and toks[h + 1].raw == "of"
+            if not (head in self.org_heads or is_embassy or named_government):
                 continue
             # left: capitalised words (adjectives and names belong to the name), not titles or markers
             i = h
@@ -569,6 +571,13 @@ class EntityTagger:
                         toks[i - 1].norm not in self.org_left_stop):
                     break
                 i -= 1
+            if named_government:
+                i = h                                    # "the government of the Soviet Union" (lowercase)
+            elif i < h and i > 1 and toks[i - 1].raw == "and" and text[toks[i - 2].end:toks[i].start] == " and " and \
+                    toks[i - 2].raw[:1].isupper() and (i < 3 or not toks[i - 3].raw[:1].isupper() or
+                                                        text[toks[i - 3].end:toks[i - 2].start] != " ") and \
+                    _zipf(toks[i - 2].norm) >= 2.5 and not self._gazetteer_kind(toks[i - 2].norm):
+                i -= 2                                   # "Information and Culture Department"
             if i == h and i > 0 and _ORDINAL.fullmatch(toks[i - 1].raw) and text[toks[i - 1].end:toks[i].start] == " ":
                 i -= 1                                   # "8th Department of the General Staff" (not "20th Soviet
                 while i > 0 and toks[i - 1].raw[:1].isupper() and \
@@ -581,7 +590,7 @@ class EntityTagger:
                 if gap != " ":
                     break
                 word = _case(toks[j].raw)
-                if word in self.connectors or word == "in":
+                if word in self.connectors or word == "in" or (word == "to" and is_embassy):
                     # "in (the) X": after an embassy ("Romanian Embassy in Moscow", "Department of the DPRK
                     # Embassy in the USSR"), or where X is itself a body ("Protocol Directorate in the DPRK
                     # Ministry of Foreign Affairs"); the check on X follows once its words are known
@@ -594,6 +603,9 @@ class EntityTagger:
                             m += 1                       # "of the Korean Worker’s Party"
                         elif m == k and _ORDINAL.fullmatch(toks[m].raw) and m + 1 < n and toks[m + 1].raw[:1].isupper():
                             pass                         # "of the 8th Directorate" (not "on the 2nd")
+                        elif m > k and toks[m].norm in self.east_asian and toks[m].raw[:1].isupper() and \
+                                text[toks[m - 1].end:toks[m].start] == " ":
+                            break                        # "of the DPRK Kim Il": a person follows the body
                         elif not (toks[m].raw[:1].isupper() and
                                   (text[toks[m - 1].end:toks[m].start] == " " or   # "of the\nCivil Air Fleet":
                                    (m == k and text[toks[m - 1].end:toks[m].start] == "\n" and  # a line that
@@ -606,6 +618,8 @@ class EntityTagger:
                     if word == "in" and not (is_embassy or any(_case(x.raw) in self.embassy for x in toks[h:j]) or
                                              any(_case(x.raw) in self.org_heads for x in toks[k:m])):
                         break
+                    if word == "to" and not any("place" in self._gazetteer_kind(x.norm) for x in toks[k:m]):
+                        break                            # "GDR Embassy to DPRK", not "Embassy to Comrade Kim"
                     j = m
                 elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
                     j += 1                               # "Central Committee Presidium"
@@ -622,6 +636,8 @@ class EntityTagger:
                 continue
             if j == h + 2 and toks[j - 1].norm in self.titles:
                 continue                                 # "Cabinet Secretary" is an office, not a body
+            if named_government and j == h + 1:
+                continue
             if head == "Government" and j == h + 1 and all(x.norm in self.demonyms for x in toks[i:h]):
                 continue                                 # "the Soviet Government" is described, not named
             if head.lower() == "delegation" and (j == h + 1 or _case(toks[h + 1].raw) == "of"):
@@ -852,9 +868,17 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
         return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     # an unknown respelling in the translator's square brackets: "Guseong [Kusong]"
     if m.group(0).lstrip().startswith("[") and kind in ("person", "place") and len(toks) <= 3 and \
-            all(t.norm not in tagger.not_names and not tagger._common_word(t) for t in toks):
+            (all(t.norm not in tagger.not_names and not tagger._common_word(t) for t in toks) or
+             _same_first_word(text[c.start:c.end], toks)):
         return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
+
+
+def _same_first_word(name: str, gloss: list[Tok]) -> bool:
+    """'Ri Man-seok [Ri Man Sok]': a gloss that starts with the name's own surname respells it (its
+    other syllables may be English words: "Man")."""
+    first = tokenize(name)
+    return bool(first) and first[0].norm == gloss[0].norm and len(first[0].raw) > 1
 
 
 def _plausible(e: Entry, year: int) -> bool:
