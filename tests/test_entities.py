@@ -274,3 +274,11 @@ def test_a_korean_name_and_its_romanisation_in_brackets_are_one_mention():
     found = [f[:2] for f in tags("Deputy Foreign Minister, Comrade Ri Man-seok [Ri Man Sok], on 8 June", "1972-06-09")]
     assert ("Ri Man-seok [Ri Man Sok]", "persName") in found
     assert not any(t == "No. Chen" for t, _ in [f[:2] for f in tags("Telegram No. Chen Yi", "1961-01-01")])
+
+
+def test_a_lone_surname_with_a_slavic_ending_is_a_person_but_a_known_place_is_not():
+    found = [f[:2] for f in tags("Chief of the Consular Department Seregin was present. Korobov left for Minsk and "
+                                 "Berlin. Min. St. Skrzeszewski signed.", "1955-12-24")]
+    assert ("Seregin", "persName") in found and ("Korobov", "persName") in found
+    assert ("Minsk", "placeName") in found and ("Berlin", "placeName") in found
+    assert ("St. Skrzeszewski", "persName") in found

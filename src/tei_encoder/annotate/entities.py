@@ -460,6 +460,13 @@ class EntityTagger:
                     t.norm not in self.org_head_set and text[t.end:toks[i + 1].start] == " (" and \
                     "place" in self._gazetteer_kind(toks[i + 1].norm) and text[toks[i + 1].end:toks[i + 1].end + 1] == ")":
                 out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
+            # A surname alone with a Slavic or Romanian ending that is no word and no known place:
+            # "Seregin", "Korobov", "Spasowski", "Trojanowski", "Bodnaras", "Maneli" (no: no such ending).
+            if _SURNAME_ENDING.search(t.raw) and len(t.raw) >= 5 and t.raw[:1].isupper() and \
+                    (t.raw[1:].islower() or t.raw.isupper()) and _zipf(t.norm) < 1.5 and \
+                    not self._gazetteer_kind(t.norm) and t.norm not in self.not_names and \
+                    t.norm not in self.demonyms and (i + 1 >= n or _case(toks[i + 1].raw) not in self.org_heads):
+                out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
             # Burmese names with the honorific U: "U Nu", "U Thant", "U Ba Swe".
             if t.raw == "U" and i + 1 < n and text[t.end:toks[i + 1].start] == " " and \
                     _CAPITALISED.fullmatch(toks[i + 1].raw) and toks[i + 1].norm not in self.not_names and \
@@ -472,7 +479,7 @@ class EntityTagger:
                 out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
             if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first \
-                    and t.raw not in ("No", "Nr", "Nos", "St", "Mt", "Vs", "Ca", "Ed", "Co"):   # "No. Chen" is a number
+                    and t.raw not in ("No", "Nr", "Nos", "Vs", "Ca", "Co"):   # "No. Chen" is a number
                 j = i
                 while j < n and _INITIAL.fullmatch(toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
                     j += 1
@@ -713,6 +720,7 @@ _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
 _COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
+_SURNAME_ENDING = re.compile(r"(?:ov|ova|ev|eva|yov|in|ina|sky|skiy|skii|ski|ska|enko|escu|vich|vić|ić|ich|yan)$", re.I)
 _HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
 _BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
 _GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
