@@ -554,111 +554,115 @@ class EntityTagger:
         """A capitalised phrase with an organisation's head noun: "Socialist Mass Party",
         "Ministry of Foreign Affairs of the DPRK", "Romanian Embassy in Moscow"."""
         out = []
-        n = len(toks)
         for h, t in enumerate(toks):
             head = _case(t.raw)
             is_embassy = head in self.embassy
-            named_government = t.raw == "government" and h + 1 < n and toks[h + 1].raw == "of"
+            named_government = t.raw == "government" and h + 1 < len(toks) and toks[h + 1].raw == "of"
             if not (head in self.org_heads or is_embassy or named_government):
                 continue
-            # left: capitalised words (adjectives and names belong to the name), not titles or markers
-            i = h
-            while i > 0:
-                if _possessive_s(text, toks, i - 1) and i > 1 and toks[i - 2].raw[:1].isupper() and \
-                        toks[i - 2].norm not in self.org_left_stop:
-                    i -= 2                               # "Korean Worker’s Party"
-                    continue
-                if i > 1 and toks[i - 1].raw == "s" and text[toks[i - 2].end:toks[i - 1].start] in ("'", "’") and \
-                        text[toks[i - 1].end:toks[i].start] == " " and toks[i - 2].raw[:1].isupper() and \
-                        "place" in self._gazetteer_kind(toks[i - 2].norm):
-                    i -= 2                               # "North Korea's Ministry of Internal Affairs"
-                    continue
-                if not (toks[i - 1].raw[:1].isupper() and
-                        text[toks[i - 1].end:toks[i].start] in (" ", "' ", "’ ", "-", "] ", "[") and
-                        toks[i - 1].norm not in self.org_left_stop):
-                    break
-                i -= 1
-            if named_government:
-                i = h                                    # "the government of the Soviet Union" (lowercase)
-            elif i < h and i > 1 and toks[i - 1].raw == "and" and text[toks[i - 2].end:toks[i].start] == " and " and \
-                    toks[i - 2].raw[:1].isupper() and (i < 3 or not toks[i - 3].raw[:1].isupper() or
-                                                        text[toks[i - 3].end:toks[i - 2].start] != " ") and \
-                    _zipf(toks[i - 2].norm) >= 2.5 and not self._gazetteer_kind(toks[i - 2].norm):
-                i -= 2                                   # "Information and Culture Department"
-            if i == h and i > 0 and _ORDINAL.fullmatch(toks[i - 1].raw) and text[toks[i - 1].end:toks[i].start] == " ":
-                i -= 1                                   # "8th Department of the General Staff" (not "20th Soviet
-                while i > 0 and toks[i - 1].raw[:1].isupper() and \
-                        text[toks[i - 1].end:toks[i].start] == " " and toks[i - 1].norm not in self.org_left_stop:
-                    i -= 1                               # Communist Party [Congress]"); "Foreign Affairs 5th Department"
-            # right: "of (the) X …", "for X", "in (the) X" after an embassy or before a body
-            j = h + 1
-            while j < n:
-                gap = text[toks[j - 1].end:toks[j].start]
-                if gap != " ":
-                    break
-                word = _case(toks[j].raw)
-                if word in self.connectors or word == "in" or (word == "to" and is_embassy):
-                    # "in (the) X": after an embassy ("Romanian Embassy in Moscow", "Department of the DPRK
-                    # Embassy in the USSR"), or where X is itself a body ("Protocol Directorate in the DPRK
-                    # Ministry of Foreign Affairs"); the check on X follows once its words are known
-                    k = j + 1
-                    while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
-                        k += 1
-                    m = k
-                    while m < n:
-                        if m > k and _possessive_s(text, toks, m) and m + 1 < n and toks[m + 1].raw[:1].isupper():
-                            m += 1                       # "of the Korean Worker’s Party"
-                        elif m == k and _ORDINAL.fullmatch(toks[m].raw) and m + 1 < n and toks[m + 1].raw[:1].isupper():
-                            pass                         # "of the 8th Directorate" (not "on the 2nd")
-                        elif m > k and toks[m].norm in self.east_asian and toks[m].raw[:1].isupper() and \
-                                text[toks[m - 1].end:toks[m].start] == " ":
-                            break                        # "of the DPRK Kim Il": a person follows the body
-                        elif not (toks[m].raw[:1].isupper() and
-                                  (text[toks[m - 1].end:toks[m].start] == " " or   # "of the\nCivil Air Fleet":
-                                   (m == k and text[toks[m - 1].end:toks[m].start] == "\n" and  # a line that
-                                    toks[m - 1].norm in ("of", "the"))) and                      # ends mid-name
-                                  toks[m].norm not in self.org_right_stop):
-                            break
-                        m += 1
-                    if m == k:
-                        break
-                    if word == "in" and not (is_embassy or any(_case(x.raw) in self.embassy for x in toks[h:j]) or
-                                             any(_case(x.raw) in self.org_heads for x in toks[k:m])):
-                        break
-                    if word == "to" and not any("place" in self._gazetteer_kind(x.norm) for x in toks[k:m]):
-                        break                            # "GDR Embassy to DPRK", not "Embassy to Comrade Kim"
-                    j = m
-                elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
-                    j += 1                               # "Central Committee Presidium"
-                elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word) and \
-                        not re.match(r"[/.-]?\w", text[toks[j].end:toks[j].end + 2]):
-                    j += 1                               # "Division IV", "Office 9"; not "Embassy 242/18/K/53"
-                else:
-                    break
-            if j - i < 2:
+            i = h if named_government else self._org_start(text, toks, h)   # "the government of the USSR"
+            j = self._org_end(text, toks, h, is_embassy)
+            if j - i < 2 or self._not_a_body(text, toks, i, h, j, head, is_embassy, named_government):
                 continue
-            if is_embassy and head[0].islower() and i == h and j == h + 1:
-                continue                                 # "the embassy" alone names nothing
-            if is_embassy and i == h and j == h + 1 + 0:
-                continue
-            if j == h + 2 and toks[j - 1].norm in self.titles:
-                continue                                 # "Cabinet Secretary" is an office, not a body
-            if named_government and j == h + 1:
-                continue
-            if head == "Government" and j == h + 1 and all(x.norm in self.demonyms for x in toks[i:h]):
-                continue                                 # "the Soviet Government" is described, not named
-            if head.lower() == "delegation" and (j == h + 1 or _case(toks[h + 1].raw) == "of"):
-                continue                                 # "CPSU Delegation", "delegation of the Albanian Labor
-                                                         # Party": the party is named, the delegation described
+            end = toks[j - 1].end
             if is_embassy and j == h + 1:
-                j_end = self._comma_place_end(text, toks[h].end)
-                if j_end:                                # "Mexican Embassy, Prague" (a telegram's heading)
-                    out.append(Candidate(toks[i].start, j_end, "orgName", None, "low", False, 1))
-                    continue
-            if j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " ":
-                continue                                 # "Pyongyang Government Building" is a place
-            out.append(Candidate(toks[i].start, toks[j - 1].end, "orgName", None, "low", False, 1))
+                end = self._comma_place_end(text, toks[h].end) or end   # "Mexican Embassy, Prague" (a heading)
+            out.append(Candidate(toks[i].start, end, "orgName", None, "low", False, 1))
         return out
+
+    def _org_start(self, text: str, toks: list[Tok], h: int) -> int:
+        """The first token of an organisation's name whose head noun is token h: the capitalised words
+        before it (adjectives and names belong to the name), not titles or markers."""
+        i = h
+        while i > 0:
+            if i > 1 and toks[i - 2].raw[:1].isupper() and (
+                    (_possessive_s(text, toks, i - 1) and toks[i - 2].norm not in self.org_left_stop) or
+                    (_possessive_any(text, toks, i - 1) and "place" in self._gazetteer_kind(toks[i - 2].norm))):
+                i -= 2                                   # "Korean Worker’s Party", "North Korea's Ministry of …"
+                continue
+            if not (toks[i - 1].raw[:1].isupper() and
+                    text[toks[i - 1].end:toks[i].start] in (" ", "' ", "’ ", "-", "] ", "[") and
+                    toks[i - 1].norm not in self.org_left_stop):
+                break
+            i -= 1
+        if h > i > 1 and toks[i - 1].raw == "and" and text[toks[i - 2].end:toks[i].start] == " and " and \
+                toks[i - 2].raw[:1].isupper() and _zipf(toks[i - 2].norm) >= 2.5 and \
+                not self._gazetteer_kind(toks[i - 2].norm) and \
+                (i < 3 or not toks[i - 3].raw[:1].isupper() or text[toks[i - 3].end:toks[i - 2].start] != " "):
+            i -= 2                                       # "Information and Culture Department" (one word before "and")
+        if i == h and i > 0 and _ORDINAL.fullmatch(toks[i - 1].raw) and text[toks[i - 1].end:toks[i].start] == " ":
+            # "8th Department of the General Staff", "Foreign Affairs 5th Department"; an ordinal further
+            # left belongs to an event ("20th Soviet Communist Party [Congress]")
+            i -= 1
+            while i > 0 and toks[i - 1].raw[:1].isupper() and \
+                    text[toks[i - 1].end:toks[i].start] == " " and toks[i - 1].norm not in self.org_left_stop:
+                i -= 1
+        return i
+
+    def _org_end(self, text: str, toks: list[Tok], h: int, is_embassy: bool) -> int:
+        """The token after an organisation's name whose head noun is token h: "of (the) X …", "for X",
+        "in (the) X" after an embassy or before a body, "to X" (a country) after an embassy."""
+        n = len(toks)
+        j = h + 1
+        while j < n:
+            if text[toks[j - 1].end:toks[j].start] != " ":
+                break
+            word = _case(toks[j].raw)
+            if word in self.connectors or word == "in" or (word == "to" and is_embassy):
+                k = j + 1
+                while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
+                    k += 1
+                m = self._org_words_end(text, toks, k)
+                if m == k:
+                    break
+                if word == "in" and not (is_embassy or any(_case(x.raw) in self.embassy for x in toks[h:j]) or
+                                         any(_case(x.raw) in self.org_heads for x in toks[k:m])):
+                    break                                # "Protocol Directorate in the DPRK Ministry …"
+                if word == "to" and not any("place" in self._gazetteer_kind(x.norm) for x in toks[k:m]):
+                    break                                # "GDR Embassy to DPRK", not "Embassy to Comrade Kim"
+                j = m
+            elif j == h + 1 and word[:1].isupper() and word in self.org_heads:
+                j += 1                                   # "Central Committee Presidium"
+            elif j == h + 1 and re.fullmatch(r"\d{1,3}|[IVX]{1,5}", word) and \
+                    not re.match(r"[/.-]?\w", text[toks[j].end:toks[j].end + 2]):
+                j += 1                                   # "Division IV", "Office 9"; not "Embassy 242/18/K/53"
+            else:
+                break
+        return j
+
+    def _org_words_end(self, text: str, toks: list[Tok], k: int) -> int:
+        """The end of the capitalised words from token k on, after "of the" in a body's name."""
+        n = len(toks)
+        m = k
+        while m < n:
+            gap = text[toks[m - 1].end:toks[m].start]
+            if m > k and _possessive_s(text, toks, m) and m + 1 < n and toks[m + 1].raw[:1].isupper():
+                m += 1                                   # "of the Korean Worker’s Party"
+            elif m == k and _ORDINAL.fullmatch(toks[m].raw) and m + 1 < n and toks[m + 1].raw[:1].isupper():
+                pass                                     # "of the 8th Directorate" (not "on the 2nd")
+            elif m > k and toks[m].norm in self.east_asian and toks[m].raw[:1].isupper() and gap == " ":
+                break                                    # "of the DPRK Kim Il": a person follows the body
+            elif not (toks[m].raw[:1].isupper() and toks[m].norm not in self.org_right_stop and
+                      (gap == " " or (m == k and gap == "\n" and toks[m - 1].norm in ("of", "the")))):
+                break                                    # ("of the\nCivil Air Fleet": the line ends mid-name)
+            m += 1
+        return m
+
+    def _not_a_body(self, text, toks, i, h, j, head, is_embassy, named_government) -> bool:
+        """Phrases with a body's head noun that name no body."""
+        n = len(toks)
+        if is_embassy and i == h and j == h + 1:
+            return True                                  # "the embassy" alone names nothing
+        if j == h + 2 and toks[j - 1].norm in self.titles:
+            return True                                  # "Cabinet Secretary" is an office, not a body
+        if named_government and j == h + 1:
+            return True
+        if head == "Government" and j == h + 1 and all(x.norm in self.demonyms for x in toks[i:h]):
+            return True                                  # "the Soviet Government" is described, not named
+        if head.lower() == "delegation" and (j == h + 1 or _case(toks[h + 1].raw) == "of"):
+            return True                                  # "CPSU Delegation": the party is named, the delegation described
+        return j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " "
+        # ("Pyongyang Government Building" is a place)
 
     def _comma_place_end(self, text: str, at: int) -> int | None:
         """The end of ", <place>" closing a line at offset `at` (a known place name, nothing after it)."""
@@ -727,11 +731,16 @@ _GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
+def _possessive_any(text: str, toks: list[Tok], j: int) -> bool:
+    """Token j is the "s" of any possessive: apostrophe before, space after."""
+    return toks[j].raw == "s" and 0 < j < len(toks) - 1 and text[toks[j - 1].end:toks[j].start] in ("'", "’") \
+        and text[toks[j].end:toks[j + 1].start] == " "
+
+
 def _possessive_s(text: str, toks: list[Tok], j: int) -> bool:
     """Token j is the "s" of a possessive inside a name ("Worker’s Party", "People’s Army"): a group of people's
     possessive, not a person's ("Kim Il Sung's Party" is no party's name)."""
-    return toks[j].raw == "s" and 0 < j < len(toks) - 1 and text[toks[j - 1].end:toks[j].start] in ("'", "’") \
-        and text[toks[j].end:toks[j + 1].start] == " " and toks[j - 1].norm in _GROUP_NOUNS
+    return _possessive_any(text, toks, j) and toks[j - 1].norm in _GROUP_NOUNS
 
 
 _GROUP_NOUNS = frozenset({"worker", "workers", "people", "peoples", "peasant", "peasants", "farmer", "farmers",
