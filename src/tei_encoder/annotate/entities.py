@@ -462,7 +462,7 @@ class EntityTagger:
                 out.append(Candidate(t.start, t.end, "persName", None, "low", False, 1))
             # A surname alone with a Slavic or Romanian ending that is no word and no known place:
             # "Seregin", "Korobov", "Spasowski", "Trojanowski", "Bodnaras", "Maneli" (no: no such ending).
-            if _SURNAME_ENDING.search(t.raw) and len(t.raw) >= 5 and t.raw[:1].isupper() and \
+            if len(t.raw) >= 5 and t.norm.endswith(_SURNAME_ENDINGS) and t.raw[:1].isupper() and \
                     (t.raw[1:].islower() or t.raw.isupper()) and _zipf(t.norm) < 1.5 and \
                     not self._gazetteer_kind(t.norm) and t.norm not in self.not_names and \
                     t.norm not in self.demonyms and (i + 1 >= n or _case(toks[i + 1].raw) not in self.org_heads):
@@ -724,7 +724,8 @@ _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
 _COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
-_SURNAME_ENDING = re.compile(r"(?:ov|ova|ev|eva|yov|in|ina|sky|skiy|skii|ski|ska|enko|escu|vich|vić|ić|ich|yan)$", re.I)
+_SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "yov", "in", "ina", "sky", "skiy", "skii", "ski", "ska", "enko", "escu",
+                    "vich", "ic", "ich", "yan")    # folded forms: "-vić" is "-vic"
 _HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
 _BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
 _GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
