@@ -135,3 +135,9 @@ def test_between_two_dates_is_a_range_and_a_time_may_follow_a_slash():
     assert dates("between 21 February and 5 June 1972 the", doc="1972-06-09") == \
         [("between 21 February and 5 June 1972", {"from": "1972-02-21", "to": "1972-06-05"})]
     assert dates("Sent 26.08.1976/03:00 hours", doc="1976-08-26") == [("26.08.1976", {"when": "1976-08-26"})]
+
+
+def test_a_day_range_with_from_and_till():
+    assert dates("from 7 till 11 September the", doc="1988-09-20") == \
+        [("from 7 till 11 September", {"from": "1988-09-07", "to": "1988-09-11", "cert": "medium",
+                                       "evidence": "conjecture"})]

@@ -282,3 +282,16 @@ def test_a_lone_surname_with_a_slavic_ending_is_a_person_but_a_known_place_is_no
     assert ("Seregin", "persName") in found and ("Korobov", "persName") in found
     assert ("Minsk", "placeName") in found and ("Berlin", "placeName") in found
     assert ("St. Skrzeszewski", "persName") in found
+
+
+def test_organisations_glossed_in_brackets_radio_stations_and_letterheads():
+    found = [f[:2] for f in tags("the member of Politburo of CC [Central Committee] of the Korean Workers’ Party met "
+                                 "the head of the International Liaisons Office [of the Polish United Workers’ Party]; "
+                                 "Radio Seoul reported; the Romanian Ministry of Foreign Affairs on Heo Dam.",
+                                 "1985-01-10")]
+    for name in ("Politburo of CC [Central Committee] of the Korean Workers’ Party",
+                 "International Liaisons Office [of the Polish United Workers’ Party]", "Radio Seoul",
+                 "Romanian Ministry of Foreign Affairs"):
+        assert (name, "orgName") in found, name
+    assert ("Heo Dam", "persName") in found
+    assert ("Embassy of the GDR\nin the DPRK", "orgName") in [f[:2] for f in tags("Embassy of the GDR\nin the DPRK")]

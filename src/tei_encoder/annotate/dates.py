@@ -63,7 +63,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     # July 16 to August 23, 1981
     ("md-md-y", rf"{_FROM}{_mon('m1')}{_SP}{_day('d1')}{_SPO}(?:to|until|-|–){_SPO}{_mon('m2')}{_SP}{_day('d2')},?{_SP}{_year('y')}", False),
     # 4-11 April 1972 / 4 to 11 April 1972
-    ("d-dm-y", rf"{_FROM}{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
+    ("d-dm-y", rf"{_FROM}{_day('d1')}{_SPO}(?:-|–|to|till|until|through){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')},?{_SP}{_year('y')}", False),
     # April 4-11, 1972
     ("md-d-y", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')},?{_SP}{_year('y')}", False),
     # January-December 1978
@@ -93,7 +93,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_NOT_BEFORE + r
     # c. 1962 / circa 1962 (an approximate year)
     ("circa", rf"(?:c\.|ca\.|circa){_SPO}{_year('y')}", False),
     # 10-11 October / 10 to 11 October (no year)
-    ("d-dm", rf"{_day('d1')}{_SPO}(?:-|–|to){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
+    ("d-dm", rf"{_FROM}{_day('d1')}{_SPO}(?:-|–|to|till|until|through){_SPO}{_day('d2')}{_SP}(?:of{_SP})?{_mon('m')}(?!,?{_SP}\d)", False),
     # October 10-11 (no year)
     ("md-d", rf"{_mon('m')}{_SP}{_day('d1')}{_SPO}(?:-|–){_SPO}{_day('d2')}(?!\d|,?{_SP}\d)", False),
     # January 11th and 12th, 1962 (two days of one month)

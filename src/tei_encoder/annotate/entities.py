@@ -604,10 +604,14 @@ class EntityTagger:
         "in (the) X" after an embassy or before a body, "to X" (a country) after an embassy."""
         n = len(toks)
         j = h + 1
+        if _case(toks[h].raw) == "Radio" and j < n and toks[j].raw[:1].isupper() and \
+                text[toks[h].end:toks[j].start] == " ":
+            j += 1                                       # "Radio Seoul", "Radio Moscow": the head comes first
         while j < n:
-            if text[toks[j - 1].end:toks[j].start] != " ":
-                break
+            gap = text[toks[j - 1].end:toks[j].start]
             word = _case(toks[j].raw)
+            if gap not in (" ", "] ") and not (gap == "\n" and word == "in" and is_embassy):
+                break                                    # ("Embassy of the GDR\nin the DPRK": a letterhead)
             if word in self.connectors or word == "in" or (word == "to" and is_embassy):
                 k = j + 1
                 while k < n and _case(toks[k].raw) in ("the", "of") and text[toks[k - 1].end:toks[k].start] == " ":
@@ -640,12 +644,14 @@ class EntityTagger:
                 m += 1                                   # "of the Korean Worker’s Party"
             elif m == k and _ORDINAL.fullmatch(toks[m].raw) and m + 1 < n and toks[m + 1].raw[:1].isupper():
                 pass                                     # "of the 8th Directorate" (not "on the 2nd")
-            elif m > k and toks[m].norm in self.east_asian and toks[m].raw[:1].isupper() and gap == " ":
-                break                                    # "of the DPRK Kim Il": a person follows the body
+            elif toks[m].norm in self.east_asian and toks[m].raw[:1].isupper() and (m > k or (
+                    m + 1 < n and toks[m + 1].raw[:1].isupper() and text[toks[m].end:toks[m + 1].start] == " ")):
+                break                                    # "of the DPRK Kim Il", "on Heo Dam": a person follows
             elif not (toks[m].raw[:1].isupper() and toks[m].norm not in self.org_right_stop and
-                      (gap == " " or (m == k and gap == "\n" and toks[m - 1].norm in ("of", "the")))):
-                break                                    # ("of the\nCivil Air Fleet": the line ends mid-name)
-            m += 1
+                      (gap in (" ", " [", "] ") or (gap in ("’ ", "' ") and toks[m - 1].raw.endswith("s")) or
+                       (m == k and gap == "\n" and toks[m - 1].norm in ("of", "the")))):
+                break                                    # ("of the\nCivil Air Fleet": the line ends mid-name;
+            m += 1                                       # "CC [Central Committee]"; "Korean Workers’ Party")
         return m
 
     def _not_a_body(self, text, toks, i, h, j, head, is_embassy, named_government) -> bool:
@@ -862,6 +868,11 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
     if not m:
         return c
     inner = m.group(1).strip()
+    if c.tag == "orgName" and m.group(0).lstrip().startswith("[") and (
+            re.match(r"of (?:the )?[A-Z]", inner) or _initials_of(text[c.start:c.end].split()[-1], inner)):
+        # an organisation completed or spelled out in brackets: "the CC [Central Committee]",
+        # "International Liaisons Office [of the Polish United Workers’ Party]"
+        return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     toks = tokenize(inner)
     if not toks or not all(w[:1].isupper() for w in inner.split()) or len(toks) > 5 or len(inner) < 3:
         return c
@@ -890,6 +901,12 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
              _same_first_word(text[c.start:c.end], toks)):
         return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
+
+
+def _initials_of(abbr: str, words: str) -> bool:
+    """'CC' and 'Central Committee', 'KWP' and 'Korean Workers' Party': an abbreviation spelled out."""
+    initials = "".join(w[0] for w in words.split() if w[:1].isupper())
+    return 2 <= len(abbr) <= 6 and abbr.isupper() and abbr.isalpha() and initials == abbr
 
 
 def _same_first_word(name: str, gloss: list[Tok]) -> bool:
