@@ -48,3 +48,19 @@ def test_evaluate_command_reports_figures_per_split_and_meets_the_targets_on_the
     assert figures["person"]["f1"] >= 0.9 and figures["place"]["f1"] >= 0.9
     assert figures["dates"]["normalisation_accuracy"] >= 0.95
     assert figures["links"]["wrong"] <= 2
+
+
+def test_evaluate_refuses_missing_sources_and_a_missing_register(tmp_path, monkeypatch):
+    """Figures computed without the text or without the register would mean nothing: one line
+    naming each missing file, a non-zero exit, no table."""
+    gold = json.loads((GOLD / "000_daf40f914c803129.json").read_text("utf-8"))
+    gold["source"] = str(tmp_path / "gone.txt")
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(gold), "utf-8")
+    r = CliRunner().invoke(main, ["evaluate", str(path), "--register", str(ROOT / "tei" / "register")])
+    assert r.exit_code == 1
+    assert f"{path}: its source {tmp_path / 'gone.txt'} is missing" in r.output
+    assert "person" not in r.output
+    monkeypatch.chdir(tmp_path)                         # no tei/register here
+    r = CliRunner().invoke(main, ["evaluate", str(GOLD / "000_daf40f914c803129.json")])
+    assert r.exit_code == 1 and "no register folder" in r.output

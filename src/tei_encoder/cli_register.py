@@ -37,14 +37,19 @@ def evaluate(gold, tei_dir, register_dir, split, as_json, show_errors):
       tei-encoder evaluate tests/gold/0*.json          # the five seeds
     """
     golds = sorted({f for g in gold for f in (g.glob("*.json") if g.is_dir() else [g])})
-    register = Register.load(register_dir) if register_dir.is_dir() else None
+    if not register_dir.is_dir():
+        # scoring names with no register would print figures that mean nothing
+        raise click.ClickException(f"{register_dir}: no register folder here (give --register DIR)")
+    register = Register.load(register_dir)
     with tempfile.TemporaryDirectory() as tmp:
         if tei_dir is None:
             tei_dir = Path(tmp)
-            sources = []
-            for g in golds:
-                src = Path(json.loads(g.read_text("utf-8"))["source"])
-                sources.append(str(src if src.is_absolute() else (PROJECT_ROOT / src).resolve()))
+            sources = [_gold_source(g) for g in golds]
+            missing = [(g, src) for g, src in zip(golds, sources) if not Path(src).is_file()]
+            for g, src in missing:
+                click.echo(f"error: {g}: its source {src} is missing", err=True)
+            if missing:
+                raise click.ClickException(f"{len(missing)} gold file(s) without their source text; nothing scored")
             encode_paths(sources, tei_dir, register_dir=register_dir, force=True)
         splits = ["tune", "heldout", None] if split == "all" else [split]
         out = {}
@@ -61,6 +66,15 @@ def evaluate(gold, tei_dir, register_dir, split, as_json, show_errors):
                     click.echo(json.dumps(e, ensure_ascii=False))
         if as_json:
             click.echo(json.dumps(out, indent=1))
+
+
+def _gold_source(gold: Path) -> str:
+    """The transcript a gold file annotates: its `source`, relative to the project's root."""
+    try:
+        src = Path(json.loads(gold.read_text("utf-8"))["source"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"{gold}: not a gold file ({exc.__class__.__name__}: {exc})") from None
+    return str(src if src.is_absolute() else (PROJECT_ROOT / src).resolve())
 
 
 @click.group()
