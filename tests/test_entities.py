@@ -295,3 +295,11 @@ def test_organisations_glossed_in_brackets_radio_stations_and_letterheads():
         assert (name, "orgName") in found, name
     assert ("Heo Dam", "persName") in found
     assert ("Embassy of the GDR\nin the DPRK", "orgName") in [f[:2] for f in tags("Embassy of the GDR\nin the DPRK")]
+
+
+def test_names_typed_with_spaced_letters():
+    found = tags("No. 1476/sh\nS H T Y K O V\nP r a g u e\nJiri H e n d r y c h\nPoints A B C D were", "1960-01-01")
+    assert found[0][:3] == ("S H T Y K O V", "persName", "terentii-shtykov")    # linked as Shtykov
+    assert ("P r a g u e", "placeName") in [f[:2] for f in found]
+    assert ("Jiri H e n d r y c h", "persName") in [f[:2] for f in found]
+    assert not any(t.startswith("A B") for t, *_ in found)

@@ -343,6 +343,7 @@ class EntityTagger:
         cands += self._place_patterns(text, toks)
         cands += [Candidate(t.start, t.end, "orgName", None, "low", False, 1) for t in toks if t.raw in self.standalone_orgs]
         cands += self._glossed_abbreviations(text)
+        cands += self._letter_spaced(text)
         cands = [_with_suffix(text, _extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self))
                  for c in cands]
         cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)]
@@ -521,6 +522,28 @@ class EntityTagger:
     def _gazetteer_kind(self, norm: str) -> set[str]:
         """Kinds of the register's one-word names equal to this token ("Korea" -> {"place"})."""
         return {f.kind for f in self.gaz.root.get(norm, {}).get(None, ())}
+
+    def _letter_spaced(self, text: str) -> list[Candidate]:
+        """Names typed with spaced letters for emphasis ("S H T Y K O V", "Jiri H e n d r y c h",
+        "P r a g u e"): read without the spaces; a known name keeps its kind and link, an unknown one
+        standing alone on its line (a signature) is a person."""
+        out = []
+        for m in _LETTER_SPACED.finditer(text):
+            start = m.start()
+            prev = _WORD_BEFORE.search(text, max(0, start - 30), start)
+            if prev and prev.group(1)[:1].isupper():
+                start = prev.start(1)                    # "Jiri H e n d r y c h": the given name written plainly
+            words = text[start:m.end()].split(" ")
+            words = [w for w in (words[:1] if prev else []) + ["".join(m.group().split())]]
+            toks = tokenize(" ".join(words))
+            whole = [x for x in self.gaz.matches(toks) if x[0] == 0 and x[1] == len(toks)]
+            if whole and len(whole[0][2].entries) == 1:
+                form = whole[0][2]
+                tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
+                out.append(Candidate(start, m.end(), tag, self._ref(self.register.by_id[form.entries[0]]), None, True, 3))
+            elif _alone_on_its_line(text, start, m.end()) and all(self._is_name_token(t) for t in toks):
+                out.append(Candidate(start, m.end(), "persName", None, "low", False, 1))
+        return out
 
     def _glossed_abbreviations(self, text: str) -> list[Candidate]:
         """'SC [Security Council]', 'UAR [United Arab Republic; Egypt]': an abbreviation the translator
@@ -735,6 +758,8 @@ _SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "yov", "in", "ina", "sky", "skiy",
 _HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
 _BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
 _GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
+_LETTER_SPACED = re.compile(r"(?<![\w.])[A-ZÀ-Ž](?: [A-Za-zÀ-ž]){3,}(?![\w.])")
+_WORD_BEFORE = re.compile(r"([A-ZÀ-Ž][a-zà-ž]+) $")
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
@@ -901,6 +926,13 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
              _same_first_word(text[c.start:c.end], toks)):
         return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)
     return c
+
+
+def _alone_on_its_line(text: str, start: int, end: int) -> bool:
+    """Nothing but blanks between the line's ends and text[start:end] (found without slicing the text)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return not text[line_start:start].strip() and not text[end:line_end if line_end != -1 else len(text)].strip()
 
 
 def _initials_of(abbr: str, words: str) -> bool:
