@@ -303,3 +303,8 @@ def test_names_typed_with_spaced_letters():
     assert ("P r a g u e", "placeName") in [f[:2] for f in found]
     assert ("Jiri H e n d r y c h", "persName") in [f[:2] for f in found]
     assert not any(t.startswith("A B") for t, *_ in found)
+
+
+def test_a_supplied_given_name_stays_with_an_unknown_surname():
+    assert [f[:2] for f in tags("travel constraints. [Arnold] Mononutu said that he", "1954-07-10")] == \
+        [("[Arnold] Mononutu", "persName")]

@@ -448,7 +448,9 @@ class EntityTagger:
                 surname_ok = self._is_name_token(last) or (                # "Edgar Snow": a rare given name
                     _zipf(t.norm) < RARE_GIVEN_NAME_ZIPF and last.norm not in self.not_names   # carries a
                     and last.norm not in self.demonyms)                                          # common surname
-                if text[toks[k - 1].end:last.start] in (" ", ". ") and _SURNAME_SHAPE.fullmatch(last.raw) \
+                gap = text[toks[k - 1].end:last.start]
+                if (gap in (" ", ". ") or (gap == "] " and k == i + 1 and t.start > 0 and text[t.start - 1] == "[")) \
+                        and _SURNAME_SHAPE.fullmatch(last.raw) \
                         and surname_ok and last.norm not in self.org_head_set \
                         and not self._gazetteer_kind(last.norm) - {"person"}:
                     end = last.end
