@@ -537,12 +537,13 @@ class EntityTagger:
                 start = prev.start(1)                    # "Jiri H e n d r y c h": the given name written plainly
             words = text[start:m.end()].split(" ")
             words = [w for w in (words[:1] if prev else []) + ["".join(m.group().split())]]
-            toks = tokenize(" ".join(words))
-            whole = [x for x in self.gaz.matches(toks) if x[0] == 0 and x[1] == len(toks)]
-            if whole and len(whole[0][2].entries) == 1:
-                form = whole[0][2]
-                tag = {"person": "persName", "place": "placeName", "org": "orgName"}[form.kind]
-                out.append(Candidate(start, m.end(), tag, self._ref(self.register.by_id[form.entries[0]]), None, True, 3))
+            read = " ".join(words)
+            toks = tokenize(read)
+            whole = [x for x in self.gaz.matches(toks, read) if x[0] == 0 and x[1] == len(toks)]
+            entry = self._choose(whole[0][2], None) if whole else None
+            if entry is not None:                        # linked as the same name written plainly would be
+                tag = {"person": "persName", "place": "placeName", "org": "orgName"}[whole[0][2].kind]
+                out.append(Candidate(start, m.end(), tag, self._ref(entry), None, True, 3))
             elif _alone_on_its_line(text, start, m.end()) and all(self._is_name_token(t) for t in toks):
                 out.append(Candidate(start, m.end(), "persName", None, "low", False, 1))
         return out
