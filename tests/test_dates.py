@@ -141,3 +141,7 @@ def test_a_day_range_with_from_and_till():
     assert dates("from 7 till 11 September the", doc="1988-09-20") == \
         [("from 7 till 11 September", {"from": "1988-09-07", "to": "1988-09-11", "cert": "medium",
                                        "evidence": "conjecture"})]
+
+
+def test_the_anniversary_of_october_is_the_revolution_not_a_month():
+    assert dates("the 55th anniversary of October and", doc="1972-11-07") == []

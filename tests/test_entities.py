@@ -308,3 +308,9 @@ def test_names_typed_with_spaced_letters():
 def test_a_supplied_given_name_stays_with_an_unknown_surname():
     assert [f[:2] for f in tags("travel constraints. [Arnold] Mononutu said that he", "1954-07-10")] == \
         [("[Arnold] Mononutu", "persName")]
+
+
+def test_province_words_stay_outside_places_and_numbers_are_no_persons():
+    found = [f[:2] for f in tags("in Fujian Province; telegram Mao-1014 against U.S. Imperialism", "1979-01-01")]
+    assert ("Fujian", "placeName") in found
+    assert not any(tag == "persName" for _, tag in found)

@@ -296,8 +296,10 @@ def find_dates(text: str, doc_date: str | None = None) -> list[Span]:
                 continue
             if kind == "dm" and re.match(r"[\"“”„'‘’]?0?\d{1,2}\b", m.group(0)) and _preceded_by_number_word(text, start):
                 continue
-            if kind == "m" and not m.group("pre") and not _MONTH_CUE.search(text, max(0, start - 12), start):
-                continue                              # "May" and "March" alone are words; "in May" a date
+            if kind == "m" and not m.group("pre") and (not _MONTH_CUE.search(text, max(0, start - 12), start) or
+                                                       _REVOLUTION.search(text, max(0, start - 20), start)):
+                continue                              # "May" and "March" alone are words; "in May" a date;
+                                                      # "the anniversary of October" is the revolution
             if kind == "slash" and _preceded_by_number_word(text, start):
                 continue                              # "No. 12/25/50" is a file number
             if kind == "d/roman" and _SECTION_WORD.search(text, max(0, start - 12), start):
@@ -413,6 +415,7 @@ def _bad_year_context(text: str, start: int, end: int) -> bool:
 
 _MONTH_CUE = re.compile(r"\b(?:in|of|since|until|till|by|during|from|to|last|next|this|throughout|before|after)"
                         r"[ \u00a0]+$", re.I)
+_REVOLUTION = re.compile(r"anniversary of (?:the )?$", re.I)
 _SECTION_WORD = re.compile(r"(?:section|chapter|article|paragraph|point|item|part|file|folder|fond|opis|delo|"
                            r"no\.?|nº|n°|#)\s*$", re.I)
 

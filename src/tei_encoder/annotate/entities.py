@@ -346,7 +346,8 @@ class EntityTagger:
         cands += self._letter_spaced(text)
         cands = [_with_suffix(text, _extend_gloss(text, _outside_brackets(text, _trimmed(text, c)), self))
                  for c in cands]
-        cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)]
+        cands = [c for c in cands if c.end > c.start and not _continues_outside(text, c)
+                 and not (c.tag == "persName" and _NUMBER_AFTER.match(text, c.end))]   # "Mao-1014" is a number
         return cands
 
     def _coref(self, text: str) -> list[Candidate]:
@@ -482,6 +483,7 @@ class EntityTagger:
                 out.append(Candidate(t.start, end, "persName", None, "low", False, 1))
             # Initials and surname: "I. Vinogradov", "D.A. Kunaev", "Gh. Micu".
             if _INITIAL.fullmatch(t.raw) and t.end < len(text) and text[t.end] == "." and t.norm not in self.title_first \
+                    and not _COUNTRY_INITIALS.match(text, t.start) \
                     and t.raw not in ("No", "Nr", "Nos", "Vs", "Ca", "Co"):   # "No. Chen" is a number
                 j = i
                 while j < n and _INITIAL.fullmatch(toks[j].raw) and toks[j].end < len(text) and text[toks[j].end] == ".":
@@ -763,6 +765,9 @@ _BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
 _GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
 _LETTER_SPACED = re.compile(r"(?<![\w.])[A-ZÀ-Ž](?: [A-Za-zÀ-ž]){3,}(?![\w.])")
 _WORD_BEFORE = re.compile(r"([A-ZÀ-Ž][a-zà-ž]+) $")
+_PLACE_KIND_AFTER = re.compile(r" (?:[Pp]rovince|[Oo]blast|[Kk]rai|[Pp]refecture|[Cc]ounty)$")
+_NUMBER_AFTER = re.compile(r"-\d")
+_COUNTRY_INITIALS = re.compile(r"U\. ?[SKN]\.")            # "U.S. Imperialism" is no person
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
@@ -838,6 +843,10 @@ def _trim_brackets(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _trimmed(text: str, c: Candidate) -> Candidate:
     start, end = _trim_brackets(text, c.start, c.end)
+    if c.tag == "placeName":
+        m = _PLACE_KIND_AFTER.search(text, start, end)
+        if m and m.start() > start:
+            end = m.start()                              # "Fujian Province" -> Fujian: the kind word stays out
     return c if (start, end) == (c.start, c.end) else Candidate(start, end, c.tag, c.ref, c.cert, c.linked, c.strength)
 
 
