@@ -43,6 +43,20 @@ _CAPITALISED = re.compile(r"[A-Z][a-z]+")
 _GIVEN_SHAPE = re.compile(r"[A-Z][a-zà-ÿ]+")
 _SURNAME_SHAPE = re.compile(r"[A-Z][a-zà-ÿ'’-]{2,}[a-zà-ÿ]")
 _LONG_NAME = re.compile(r"[A-Z][\w'’-]{2,}")
+# Shapes of the text around a name (matched in place, at an offset: slicing long texts is quadratic)
+_COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
+_SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "yov", "in", "ina", "sky", "skiy", "skii", "ski", "ska", "enko", "escu",
+                    "vich", "ic", "ich", "yan")    # folded forms: "-vić" is "-vic"
+_HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
+_BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
+_GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
+_LETTER_SPACED = re.compile(r"(?<![\w.])[A-ZÀ-Ž](?: [A-Za-zÀ-ž]){3,}(?![\w.])")
+_WORD_BEFORE = re.compile(r"([A-ZÀ-Ž][a-zà-ž]+) $")
+_PLACE_KIND_AFTER = re.compile(r" (?:[Pp]rovince|[Oo]blast|[Kk]rai|[Pp]refecture|[Cc]ounty)$")
+_NUMBER_AFTER = re.compile(r"-\d")
+_COUNTRY_INITIALS = re.compile(r"U\. ?[SKN]\.")            # "U.S. Imperialism" is no person
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
+
 LEXICON = json.loads(resources.files("tei_encoder").joinpath("data/lexicon.json").read_text("utf-8"))
 
 
@@ -757,18 +771,6 @@ _AFTER = r"(?: ?\([^()\n]{1,20}\)| ?- ?\d{1,2})?"
 _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER}){{2,}}")
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
 
-_COMMA_PLACE = re.compile(r", ([A-Z][\w'’-]*(?: (?:de|da|do|del|la|le|el|[A-Z][\w'’-]*)){0,3})\.?[ \t]*(?=\n|$)")
-_SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "yov", "in", "ina", "sky", "skiy", "skii", "ski", "ska", "enko", "escu",
-                    "vich", "ic", "ich", "yan")    # folded forms: "-vić" is "-vic"
-_HYPHEN_SYLLABLE = re.compile(r"-[a-z]+")
-_BRACKET_THEN_NAME = re.compile(r"\.?\]\s+[A-Z]")
-_GLOSS_AFTER = re.compile(r" ?[\[(]([^\])\[(]+)[\])]")
-_LETTER_SPACED = re.compile(r"(?<![\w.])[A-ZÀ-Ž](?: [A-Za-zÀ-ž]){3,}(?![\w.])")
-_WORD_BEFORE = re.compile(r"([A-ZÀ-Ž][a-zà-ž]+) $")
-_PLACE_KIND_AFTER = re.compile(r" (?:[Pp]rovince|[Oo]blast|[Kk]rai|[Pp]refecture|[Cc]ounty)$")
-_NUMBER_AFTER = re.compile(r"-\d")
-_COUNTRY_INITIALS = re.compile(r"U\. ?[SKN]\.")            # "U.S. Imperialism" is no person
-_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 
 
 def _possessive_any(text: str, toks: list[Tok], j: int) -> bool:
