@@ -21,6 +21,8 @@ from array import array
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from .site import format_date
+
 PAGE_DOCS = 1000     # documents on one index or mentions page
 CHRONO_ITEMS = 2000  # dated documents and events on one chronology page (whole years)
 LISTED = 20          # documents listed under an entry on the register pages
@@ -175,10 +177,6 @@ def index_pages(docs: Sequence, refs: Sequence, register) -> Iterator[Page]:
         yield Page(name, "index", _site(len(docs), body + [_pager(parts, name)], f" first='{a + 1}' last='{b}'"))
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
 def chronology_periods(per_month: dict[str, int]) -> list[list[str]]:
     """The chronology's parts as lists of periods: whole years ("1956") filling parts of about
     CHRONO_ITEMS items; a year with more items than that on its own is cut into whole months
@@ -205,10 +203,9 @@ def chronology_periods(per_month: dict[str, int]) -> list[list[str]]:
 
 
 def _period_label(period: str) -> str:
-    month = period[5:7]
-    if len(period) == 4 or month == "00" or not (month.isdigit() and 1 <= int(month) <= 12):
-        return period[:4]
-    return f"{_MONTHS[int(month) - 1]} {period[:4]}"
+    """"1956" or "1956-00" (dated by the year only) -> "1956"; "1956-05" -> "May 1956"."""
+    label = format_date(period[:4] if period[5:7] in ("", "00") else period)
+    return label if label[:1].isalpha() else period[:4]   # a month the source got wrong: its year
 
 
 def _periods_label(periods: list[str]) -> str:

@@ -301,7 +301,7 @@ class EntityTagger:
 
     def _list_name(self, text: str, a: int, b: int) -> bool:
         """An item of a list that can be a person's name: capitalised name-like words only."""
-        words = [tokenize(w)[0] for w in text[a:b].split(" ") if tokenize(w)]   # "Il'ichev" is one word
+        words = [toks[0] for w in text[a:b].split(" ") if (toks := tokenize(w))]   # "Il'ichev" is one word
         return 0 < len(words) <= 3 and all(
             t.raw[:1].isupper() and t.norm not in self.not_names and t.norm not in self.demonyms and
             _case(t.raw) not in self.org_heads and t.norm not in self.titles and
@@ -547,13 +547,9 @@ class EntityTagger:
         standing alone on its line (a signature) is a person."""
         out = []
         for m in _LETTER_SPACED.finditer(text):
-            start = m.start()
-            prev = _WORD_BEFORE.search(text, max(0, start - 30), start)
-            if prev and prev.group(1)[:1].isupper():
-                start = prev.start(1)                    # "Jiri H e n d r y c h": the given name written plainly
-            words = text[start:m.end()].split(" ")
-            words = [w for w in (words[:1] if prev else []) + ["".join(m.group().split())]]
-            read = " ".join(words)
+            prev = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            start = prev.start(1) if prev else m.start()   # "Jiri H e n d r y c h": the given name written plainly
+            read = " ".join(([prev.group(1)] if prev else []) + ["".join(m.group().split())])
             toks = tokenize(read)
             whole = [x for x in self.gaz.matches(toks, read) if x[0] == 0 and x[1] == len(toks)]
             entry = self._choose(whole[0][2], None) if whole else None
@@ -709,8 +705,8 @@ class EntityTagger:
             return True                                  # "the Soviet Government" is described, not named
         if head.lower() == "delegation" and (j == h + 1 or _case(toks[h + 1].raw) == "of"):
             return True                                  # "CPSU Delegation": the party is named, the delegation described
+        # "Pyongyang Government Building" is a place
         return j < n and toks[j].raw in self.buildings and text[toks[j - 1].end:toks[j].start] == " "
-        # ("Pyongyang Government Building" is a place)
 
     def _comma_place_end(self, text: str, at: int) -> int | None:
         """The end of ", <place>" closing a line at offset `at` (a known place name, nothing after it)."""
@@ -770,7 +766,6 @@ _NAME = rf"{_WORD}(?: {_WORD}){{0,2}}"
 _AFTER = r"(?: ?\([^()\n]{1,20}\)| ?- ?\d{1,2})?"
 _NAME_LIST = re.compile(rf"{_NAME}{_AFTER}(?:(?:, (?:and )?| and ){_NAME}{_AFTER}){{2,}}")
 _LIST_ITEM = re.compile(rf"({_NAME}){_AFTER}")
-
 
 
 def _possessive_any(text: str, toks: list[Tok], j: int) -> bool:
@@ -907,8 +902,9 @@ def _extend_gloss(text: str, c: Candidate, tagger: EntityTagger) -> Candidate:
     if not m:
         return c
     inner = m.group(1).strip()
+    last_word = (text[c.start:c.end].split() or [""])[-1]      # (a candidate trimmed empty is dropped later)
     if c.tag == "orgName" and m.group(0).lstrip().startswith("[") and (
-            re.match(r"of (?:the )?[A-Z]", inner) or _initials_of(text[c.start:c.end].split()[-1], inner)):
+            re.match(r"of (?:the )?[A-Z]", inner) or _initials_of(last_word, inner)):
         # an organisation completed or spelled out in brackets: "the CC [Central Committee]",
         # "International Liaisons Office [of the Polish United Workers’ Party]"
         return Candidate(c.start, m.end(), c.tag, c.ref, c.cert, c.linked, c.strength)

@@ -63,7 +63,9 @@ class _KeptSpans:
     def crossed_by(self, s: Span) -> bool:
         if (s.start, s.end, s.tag) in self.exact:
             return True
-        for b in range(s.start // self.BLOCK, (s.end - 1) // self.BLOCK + 1 if s.end > s.start else 0):
+        if s.end <= s.start:
+            return False                                 # an empty span (a gap) sits inside anything
+        for b in range(s.start // self.BLOCK, (s.end - 1) // self.BLOCK + 1):
             if any(s.start < k.start < s.end < k.end for k in self.by_start.get(b, ())) or \
                     any(k.start < s.start < k.end < s.end for k in self.by_end.get(b, ())):
                 return True
